@@ -1,0 +1,34 @@
+/* diag.h: compiler diagnostics: `file:line:col: error: message`, the source line, and a caret line under the
+ * span (CJK and other wide characters count as two columns). Errors are counted, never fatal. */
+#ifndef POL_DIAG_H
+#define POL_DIAG_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "ast.h"
+
+typedef enum diag_level { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } diag_level;
+
+typedef struct diag_ctx diag_ctx;
+
+/* path is what messages call the file; text (len bytes, need not be NUL-terminated) is kept by reference. */
+diag_ctx *diag_new(const char *path, const char *text, size_t len, FILE *out);
+void diag_free(diag_ctx *d);
+
+/* Report at a span; printf-style message. NOTE lines attach to the previous error or warning. */
+void diag_report(diag_ctx *d, diag_level level, ast_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void diag_vreport(diag_ctx *d, diag_level level, ast_loc loc, const char *fmt, va_list ap);
+#define diag_error(d, loc, ...) diag_report((d), DIAG_ERROR, (loc), __VA_ARGS__)
+#define diag_warning(d, loc, ...) diag_report((d), DIAG_WARNING, (loc), __VA_ARGS__)
+#define diag_note(d, loc, ...) diag_report((d), DIAG_NOTE, (loc), __VA_ARGS__)
+
+int diag_error_count(const diag_ctx *d);
+int diag_warning_count(const diag_ctx *d);
+const char *diag_path(const diag_ctx *d);
+
+/* The display width in terminal columns of n bytes of UTF-8 (wide characters count 2). */
+int diag_display_width(const char *s, size_t n);
+
+#endif

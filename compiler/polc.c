@@ -1,0 +1,199 @@
+/* polc.c: the compiler command: .pol source → checked → .pbc bytecode; also the listing and provenance check. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "diag.h"
+#include "disasm.h"
+#include "emit.h"
+#include "format.h"
+#include "parse.h"
+#include "verify.h"
+
+static const char usage[] =
+    "usage: polc SRC.pol -o OUT.pbc     compile a policy\n"
+    "       polc --check SRC.pol        check a policy, write nothing\n"
+    "       polc --ast SRC.pol          print the syntax tree\n"
+    "       polc --dis FILE.pbc         print the listing of a compiled policy\n"
+    "       polc --verify SRC.pol FILE.pbc\n"
+    "                                   say whether FILE was compiled from SRC\n"
+    "       polc --version | --help\n"
+    "exit status: 0 ok, 1 errors in the policy (or --verify: not built from it), 2 usage or I/O error\n";
+
+/* The whole file, binary-safe; NULL with errno set on failure */
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap)
+            break;
+        char *bigger = realloc(buf, cap * 2 + 1);
+        if (!bigger) {
+            free(buf);
+            buf = NULL;
+            errno = ENOMEM;
+            break;
+        }
+        buf = bigger;
+        cap *= 2;
+    }
+    int failed = ferror(f);
+    fclose(f);
+    if (!buf || failed) {
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* Compile a source file into .pbc bytes (malloc'd). Returns 0, 1 (policy errors, reported) or 2 (I/O). */
+static int compile(const char *path, int dump_ast, uint8_t **out, size_t *outlen)
+{
+    size_t len;
+    char *text = read_file(path, &len);
+    if (!text) {
+        fprintf(stderr, "polc: %s: %s\n", path, strerror(errno));
+        return 2;
+    }
+    diag_ctx *diag = diag_new(path, text, len, stderr);
+    ast_tree *tree = parse_source(path, text, len, diag);
+    int status = 0;
+    if (dump_ast && tree) {
+        for (int i = 0; i < tree->decls.n; i++) {
+            ast_dump(tree->decls.items[i], stdout);
+            putchar('\n');
+        }
+    }
+    check_result *checked = NULL;
+    if (tree && !dump_ast)
+        checked = check_tree(tree, diag, text, len);
+    if (!tree || diag_error_count(diag) > 0 || (!dump_ast && !checked)) {
+        status = 1;
+    } else if (out) {
+        uint8_t sha[32];
+        polF_source_digest(text, len, sha);
+        polP_program *program = emit_program(checked, sha);
+        char reason[256];
+        /* what the runtime will refuse must never leave the compiler */
+        if (polV_verify(program, reason, sizeof reason) != POL_OK) {
+            fprintf(stderr, "polc: internal error: the generated code fails verification: %s\n", reason);
+            status = 2;
+        } else if (polF_dump(program, out, outlen) != 0) {
+            fprintf(stderr, "polc: out of memory\n");
+            status = 2;
+        }
+    }
+    check_free(checked);
+    ast_tree_free(tree);
+    diag_free(diag);
+    free(text);
+    return status;
+}
+
+static int write_file(const char *path, const uint8_t *bytes, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(bytes, 1, len, f) != len || fclose(f) != 0) {
+        fprintf(stderr, "polc: %s: %s\n", path, strerror(errno));
+        return 2;
+    }
+    return 0;
+}
+
+static int listing(const char *path)
+{
+    size_t len;
+    char *bytes = read_file(path, &len);
+    if (!bytes) {
+        fprintf(stderr, "polc: %s: %s\n", path, strerror(errno));
+        return 2;
+    }
+    polP_program *program = NULL;
+    char reason[256];
+    pol_status s = polF_undump((const uint8_t *)bytes, len, NULL, NULL, &program, reason, sizeof reason);
+    if (s == POL_OK)
+        s = polV_verify(program, reason, sizeof reason);
+    if (s != POL_OK) {
+        fprintf(stderr, "polc: %s: %s\n", path, reason);
+        polF_free(program, NULL, NULL);
+        free(bytes);
+        return 2;
+    }
+    polD_listing(program, stdout);
+    polF_free(program, NULL, NULL);
+    free(bytes);
+    return 0;
+}
+
+/* Was FILE compiled from SRC by this compiler? Recompile and compare the bytes. */
+static int verify_build(const char *src, const char *pbc)
+{
+    uint8_t *fresh = NULL;
+    size_t fresh_len = 0, len;
+    int status = compile(src, 0, &fresh, &fresh_len);
+    if (status)
+        return status == 1 ? 1 : 2;
+    char *bytes = read_file(pbc, &len);
+    if (!bytes) {
+        fprintf(stderr, "polc: %s: %s\n", pbc, strerror(errno));
+        free(fresh);
+        return 2;
+    }
+    int same = len == fresh_len && memcmp(bytes, fresh, len) == 0;
+    printf("%s: %s %s\n", pbc, same ? "was built from" : "was NOT built from", src);
+    free(bytes);
+    free(fresh);
+    return same ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+        printf("polc %s (bytecode format %d)\n", POL_VERSION_STRING, POL_FORMAT_VERSION);
+        return 0;
+    }
+    if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (argc == 3 && strcmp(argv[1], "--check") == 0)
+        return compile(argv[2], 0, NULL, NULL);
+    if (argc == 3 && strcmp(argv[1], "--ast") == 0)
+        return compile(argv[2], 1, NULL, NULL);
+    if (argc == 3 && strcmp(argv[1], "--dis") == 0)
+        return listing(argv[2]);
+    if (argc == 4 && strcmp(argv[1], "--verify") == 0)
+        return verify_build(argv[2], argv[3]);
+    const char *src = NULL, *out = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+            out = argv[++i];
+        else if (argv[i][0] != '-' && !src)
+            src = argv[i];
+        else {
+            fputs(usage, stderr);
+            return 2;
+        }
+    }
+    if (!src || !out) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    int status = compile(src, 0, &bytes, &len);
+    if (status == 0)
+        status = write_file(out, bytes, len);
+    free(bytes);
+    return status;
+}

@@ -1,0 +1,139 @@
+/* date.c: civil-calendar conversions (days from/to year-month-day) and the date operations of the language. */
+#include "date.h"
+
+/* Floor division, so dates before 1970 convert correctly too. */
+static int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+/* The era-based algorithm: 400-year eras of 146097 days. */
+int64_t polT_days_from_civil(int year, int month, int day)
+{
+    int64_t y = (int64_t)year - (month <= 2);
+    int64_t era = floor_div(y, 400);
+    int64_t yoe = y - era * 400;
+    int64_t mp = (month + 9) % 12;
+    int64_t doy = (153 * mp + 2) / 5 + day - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+void polT_civil_from_days(int64_t days, int *year, int *month, int *day)
+{
+    int64_t z = days + 719468;
+    int64_t era = floor_div(z, 146097);
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *year = (int)(yoe + era * 400 + (m <= 2));
+    *month = m;
+    *day = d;
+}
+
+static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+static int days_in_month(int y, int m)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+int polT_valid_day(int year, int month, int day)
+{
+    return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month);
+}
+
+static int digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+int polT_parse(const char *s, size_t len, int64_t *minutes, int *has_time)
+{
+    int y, m, d, hh = 0, mm = 0;
+    if (len != 10 && len != 16)
+        return 0;
+    if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &m) || s[7] != '-' || !digits(s + 8, 2, &d))
+        return 0;
+    if (!polT_valid_day(y, m, d))
+        return 0;
+    if (len == 16) {
+        if (s[10] != 'T' || !digits(s + 11, 2, &hh) || s[13] != ':' || !digits(s + 14, 2, &mm) || hh > 23 ||
+            mm > 59)
+            return 0;
+    }
+    *minutes = polT_days_from_civil(y, m, d) * POLT_MINUTES_PER_DAY + hh * 60 + mm;
+    *has_time = len == 16;
+    return 1;
+}
+
+int polT_format(int64_t minutes, int has_time, char *buf)
+{
+    int y, m, d;
+    int64_t days = floor_div(minutes, POLT_MINUTES_PER_DAY);
+    int64_t minute = minutes - days * POLT_MINUTES_PER_DAY;
+    polT_civil_from_days(days, &y, &m, &d);
+    if (y < 0)
+        y = 0;
+    if (y > 9999)
+        y = 9999;
+    /* fixed-width fields, written digit by digit so no format truncation can occur */
+    int vals[5] = {y, m, d, (int)(minute / 60), (int)(minute % 60)};
+    int widths[5] = {4, 2, 2, 2, 2};
+    const char seps[5] = {'-', '-', 'T', ':', '\0'};
+    int n = has_time ? 5 : 3, pos = 0;
+    for (int i = 0; i < n; i++) {
+        for (int w = widths[i] - 1, v = vals[i]; w >= 0; w--, v /= 10)
+            buf[pos + w] = (char)('0' + v % 10);
+        pos += widths[i];
+        if (i + 1 < n)
+            buf[pos++] = seps[i];
+    }
+    buf[pos] = '\0';
+    return pos;
+}
+
+int64_t polT_add_years(int64_t minutes, int64_t years)
+{
+    int y, m, d;
+    int64_t days = floor_div(minutes, POLT_MINUTES_PER_DAY);
+    int64_t minute = minutes - days * POLT_MINUTES_PER_DAY;
+    polT_civil_from_days(days, &y, &m, &d);
+    int64_t ny = (int64_t)y + years;
+    if (ny < 1)
+        ny = 1;
+    if (ny > 9999)
+        ny = 9999;
+    if (m == 2 && d == 29 && !is_leap((int)ny))
+        d = 28;
+    return polT_days_from_civil((int)ny, m, d) * POLT_MINUTES_PER_DAY + minute;
+}
+
+int64_t polT_years_between(int64_t a, int64_t b)
+{
+    int ay, am, ad, by, bm, bd;
+    polT_civil_from_days(floor_div(a, POLT_MINUTES_PER_DAY), &ay, &am, &ad);
+    polT_civil_from_days(floor_div(b, POLT_MINUTES_PER_DAY), &by, &bm, &bd);
+    int64_t years = (int64_t)by - ay;
+    /* an anniversary not yet reached in b's year does not count */
+    if (years > 0 && (bm < am || (bm == am && bd < ad)))
+        years--;
+    else if (years < 0 && (bm > am || (bm == am && bd > ad)))
+        years++;
+    return years;
+}
+
+int polT_year(int64_t minutes)
+{
+    int y, m, d;
+    polT_civil_from_days(floor_div(minutes, POLT_MINUTES_PER_DAY), &y, &m, &d);
+    return y;
+}

@@ -1,0 +1,178 @@
+/* pol.h: the one public header of the pol runtime (libpol).
+ *
+ * A compiled policy (.pbc bytes) is loaded and verified into an immutable pol_program, which any number of
+ * threads may share. Each thread decides records through its own pol_context: bind a record's fields by
+ * slot, evaluate, read the decision. Nothing here is global; every allocation goes through the allocator
+ * hook; no function aborts, exits or prints.
+ */
+#ifndef POL_H
+#define POL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(POL_BUILDING_LIBRARY) && defined(__GNUC__)
+#define POL_API __attribute__((visibility("default")))
+#else
+#define POL_API
+#endif
+
+#define POL_VERSION_MAJOR 0
+#define POL_VERSION_MINOR 1
+#define POL_VERSION_PATCH 0
+#define POL_VERSION_STRING "0.1.0"
+/* The .pbc format version this runtime reads and the compiler writes. */
+#define POL_FORMAT_VERSION 1
+
+/* Memory: one callback, Lua style. newsize 0 frees ptr and returns NULL; otherwise behaves like realloc
+ * (ptr NULL allocates). oldsize is the size of the block at ptr (0 when ptr is NULL). */
+typedef void *(*pol_alloc_fn)(void *ud, void *ptr, size_t oldsize, size_t newsize);
+
+typedef enum pol_status {
+    POL_OK = 0,
+    POL_ERR_NOMEM,   /* the allocator returned NULL */
+    POL_ERR_IO,      /* a file could not be read */
+    POL_ERR_FORMAT,  /* not a .pbc file, truncated, or a malformed section */
+    POL_ERR_VERSION, /* a .pbc format version this runtime does not read */
+    POL_ERR_DIGEST,  /* the file's digest does not match its contents */
+    POL_ERR_VERIFY,  /* the code breaks a verifier rule */
+    POL_ERR_BIND,    /* a record value is missing, of the wrong type, or outside its enum */
+    POL_ERR_LIMIT,   /* a configured limit was exceeded */
+    POL_ERR_RUNTIME, /* evaluation failed (cannot happen for a verified program unless a limit is hit) */
+    POL_ERR_ARGUMENT /* a bad slot, index or NULL argument */
+} pol_status;
+
+/* Resource limits; 0 in any field means its default (in brackets). */
+typedef struct pol_limits {
+    uint32_t max_list_length;      /* elements per list field of a record [1024] */
+    uint32_t max_string_length;    /* bytes per string value [65536] */
+    uint32_t max_instructions;     /* instructions executed per evaluation [10000000] */
+    uint32_t max_range_length;     /* integers in an aggregate's a..b range [100000] */
+    uint32_t max_record_bytes;     /* bytes per bound record, strings and lists included [16 MiB] */
+} pol_limits;
+
+/* Configuration for loading a program and making contexts. A NULL pointer means all defaults. */
+typedef struct pol_config {
+    pol_alloc_fn alloc; /* NULL: the C library's realloc/free */
+    void *alloc_ud;     /* passed to alloc */
+    pol_limits limits;
+} pol_config;
+
+typedef struct pol_program pol_program; /* loaded, verified, immutable; shareable across threads */
+typedef struct pol_context pol_context; /* per-thread record + decision + scratch */
+
+/* ---- version ---- */
+POL_API const char *pol_version(void);   /* POL_VERSION_STRING of the linked library */
+POL_API int pol_format_version(void);    /* POL_FORMAT_VERSION of the linked library */
+POL_API const char *pol_status_name(pol_status s);
+
+/* ---- loading ---- */
+/* Load and verify .pbc bytes (copied; the caller keeps ownership of bytes). On failure *out is NULL and, when
+ * err is not NULL, a one-line reason is written to err (NUL-terminated, truncated to errlen). */
+POL_API pol_status pol_program_load(const void *bytes, size_t size, const pol_config *config, pol_program **out,
+                                    char *err, size_t errlen);
+POL_API pol_status pol_program_load_file(const char *path, const pol_config *config, pol_program **out, char *err,
+                                         size_t errlen);
+POL_API void pol_program_free(pol_program *program);
+
+/* Header facts of a loaded program. */
+POL_API const char *pol_program_name(const pol_program *program);
+POL_API const char *pol_program_policy_version(const pol_program *program);
+POL_API const char *pol_program_compiler_version(const pol_program *program);
+POL_API const uint8_t *pol_program_source_sha256(const pol_program *program); /* 32 bytes */
+
+/* ---- the record schema ---- */
+typedef enum pol_type {
+    POL_T_NULL = 0,
+    POL_T_BOOL,
+    POL_T_INT,
+    POL_T_NUMBER,
+    POL_T_DATE,   /* a calendar day, or a day and a minute (date-time) */
+    POL_T_STRING,
+    POL_T_ENUM,
+    POL_T_ENTITY,
+    POL_T_LIST
+} pol_type;
+
+/* Slots name a field of the record. A top-level field's slot is its index (0 .. count-1). A field of a list's
+ * element record has the slot returned by pol_element_slot; setting it writes into the element most recently
+ * appended to that list with pol_list_append. Slots are stable for a loaded program: resolve names once. */
+POL_API int pol_field_count(const pol_program *program);
+POL_API int pol_field_slot(const pol_program *program, const char *name, size_t len); /* -1 if none */
+POL_API const char *pol_field_name(const pol_program *program, int slot);
+POL_API pol_type pol_field_type(const pol_program *program, int slot);
+POL_API int pol_field_required(const pol_program *program, int slot);
+POL_API int pol_element_slot(const pol_program *program, int list_slot, const char *name, size_t len); /* -1 if none */
+
+/* ---- contexts ---- */
+POL_API pol_status pol_context_new(const pol_program *program, pol_context **out);
+POL_API void pol_context_free(pol_context *ctx);
+/* Forget the bound record and the last decision; memory is kept for the next record. */
+POL_API void pol_context_reset(pol_context *ctx);
+/* The message of the last failed call on this context (binding or evaluation), or "" */
+POL_API const char *pol_context_error(const pol_context *ctx);
+/* The field slot the last POL_ERR_BIND names, or -1 */
+POL_API int pol_context_error_slot(const pol_context *ctx);
+
+/* ---- binding a record ---- */
+/* Each setter checks the value against the field's type and returns POL_ERR_BIND with a message naming the
+ * field when it does not fit (an enum value outside its list gets the nearest valid value in the message).
+ * Strings are copied into the context. */
+POL_API pol_status pol_set_null(pol_context *ctx, int slot);
+POL_API pol_status pol_set_bool(pol_context *ctx, int slot, int value);
+POL_API pol_status pol_set_int(pol_context *ctx, int slot, int64_t value);
+POL_API pol_status pol_set_number(pol_context *ctx, int slot, double value);
+POL_API pol_status pol_set_date(pol_context *ctx, int slot, int year, int month, int day);
+/* Parses YYYY-MM-DD (a real calendar day) */
+POL_API pol_status pol_set_date_string(pol_context *ctx, int slot, const char *text, size_t len);
+POL_API pol_status pol_set_string(pol_context *ctx, int slot, const char *text, size_t len);
+/* By the value's name as declared in the enum */
+POL_API pol_status pol_set_enum(pol_context *ctx, int slot, const char *name, size_t len);
+/* Append an element (all its fields at their defaults) to the list field list_slot; returns its index via
+ * *index when index is not NULL. */
+POL_API pol_status pol_list_append(pol_context *ctx, int list_slot, uint32_t *index);
+
+/* ---- evaluation ---- */
+/* Check required fields, apply defaults, then run the program. POL_ERR_BIND when a required field is unset. */
+POL_API pol_status pol_evaluate(pol_context *ctx);
+
+/* ---- reading the decision ---- */
+typedef struct pol_value {
+    pol_type type;
+    int boolean;
+    int64_t integer;
+    double number;
+    int year, month, day; /* POL_T_DATE */
+    int minute;           /* POL_T_DATE: minute of the day, or -1 for a plain date */
+    const char *string;   /* POL_T_STRING; the value's name for POL_T_ENUM and POL_T_ENTITY */
+    size_t length;        /* bytes in string */
+} pol_value;
+
+POL_API int pol_output_count(const pol_program *program);
+POL_API const char *pol_output_name(const pol_program *program, int index);
+POL_API int pol_output_index(const pol_program *program, const char *name, size_t len); /* -1 if none */
+/* Valid until the next bind or evaluate on ctx */
+POL_API pol_status pol_output(const pol_context *ctx, int index, pol_value *out);
+
+typedef enum pol_finding_kind { POL_VIOLATION = 0, POL_TODO = 1, POL_WARNING = 2 } pol_finding_kind;
+POL_API const char *pol_finding_kind_name(pol_finding_kind kind);
+
+typedef struct pol_finding {
+    pol_finding_kind kind;
+    const char *clause;  /* e.g. "三(一)" */
+    const char *message; /* NUL-terminated UTF-8 */
+    size_t message_length;
+    int line;            /* source line of the rule */
+} pol_finding;
+
+POL_API size_t pol_finding_count(const pol_context *ctx);
+POL_API pol_status pol_finding_get(const pol_context *ctx, size_t index, pol_finding *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
