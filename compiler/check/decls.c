@@ -203,6 +203,31 @@ static void check_enum(check_result *r, uint32_t index)
         diag_error(r->diag, d->loc, "enum %s has more than 65535 values", d->name);
 }
 
+static double number_of(const polP_const *c) { return c->kind == POL_T_INT ? (double)c->u.i : c->u.d; }
+
+/* `applications_this_year: int >= 1 = 1`: inclusive bounds, checked when a record is bound */
+static void check_bounds(check_result *r, const ast_node *f, polP_field *field)
+{
+    const ast_node *range = f->c;
+    if (field->type.kind != POL_T_INT && field->type.kind != POL_T_NUMBER) {
+        diag_error(r->diag, range->loc, "only int and number fields can have bounds");
+        return;
+    }
+    polP_type plain = field->type;
+    plain.nullable = 0;
+    if (range->a && !check_const_expr(r, range->a, &plain, &field->min, NULL))
+        return;
+    if (range->b && !check_const_expr(r, range->b, &plain, &field->max, NULL))
+        return;
+    if (range->a && range->b && number_of(&field->min) > number_of(&field->max))
+        diag_error(r->diag, range->loc, "the lower bound is above the upper bound");
+    if (field->def.kind == POL_T_INT || field->def.kind == POL_T_NUMBER) {
+        double d = number_of(&field->def);
+        if ((range->a && d < number_of(&field->min)) || (range->b && d > number_of(&field->max)))
+            diag_error(r->diag, f->b->loc, "the default is outside the field's bounds");
+    }
+}
+
 /* Fields of a record type or attributes of an entity type */
 static polP_field *check_fields(check_result *r, const ast_node *d, strmap *names, uint32_t *count, int is_record,
                                 int allow_lists)
@@ -231,6 +256,8 @@ static polP_field *check_fields(check_result *r, const ast_node *d, strmap *name
                 else
                     check_const_expr(r, f->b, &field->type, &field->def, NULL);
             }
+            if (f->c)
+                check_bounds(r, f, field);
             field->required = !f->b && !field->type.nullable && field->type.kind != POL_T_LIST;
         } else if (f->b) {
             diag_error(r->diag, f->b->loc, "entity attributes take their values in each entity, not a default");

@@ -33,7 +33,7 @@ typedef enum ast_kind {
     AST_FOREACH,     /* name: variable, a: source (AST_NAME list field or AST_RANGE), list: items */
     AST_LET,         /* name, a: expr */
     AST_OUTPUT,      /* name, a: AST_TYPE or NULL, b: expr */
-    AST_FIELD,       /* name, a: AST_TYPE, b: default expr or NULL */
+    AST_FIELD,       /* name, a: AST_TYPE, b: default expr or NULL, c: bounds (AST_RANGE, either end NULL) or NULL */
     AST_TYPE,        /* name: base type (string int number bool date, or an enum/entity/record name);
                         op: AST_TYPE_PLAIN, AST_TYPE_OPTIONAL (T?) or AST_TYPE_LIST (list T) */
     AST_ATTR_INIT,   /* name, a: expr */

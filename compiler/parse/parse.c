@@ -93,6 +93,13 @@ static void track_statement(parse_state *ps, int kind, ast_loc loc)
         ps->stmt.colon = 1;
     } else if (kind == T_ARROW) {
         ps->stmt.arrow = 1;
+        if (ps->recent[0].kind == T_ELSE)
+            ps->stmt.open_ifs++; /* `else ->` in a match is not an if's else */
+    } else if (kind == T_IF) {
+        ps->stmt.open_ifs++;
+        ps->stmt.if_loc = loc;
+    } else if (kind == T_ELSE) {
+        ps->stmt.open_ifs--;
     }
 }
 
@@ -218,13 +225,24 @@ static int ends_operand(int kind)
            kind == T_YEARS || kind == ')';
 }
 
-/* A route that ran into the next line or rule without its `->`; a finding whose message lacks its `:`. */
-static int hint_statement(parse_state *ps, const parse_token *tok, int on_later_line)
+/* Whether the rest of the lookahead's line (after it) contains `->`. */
+static int arrow_later_on_line(const parse_state *ps)
+{
+    for (size_t i = ps->pos.offset; i + 1 < ps->len && ps->text[i] != '\n'; i++)
+        if (ps->text[i] == '-' && ps->text[i + 1] == '>')
+            return 1;
+    return 0;
+}
+
+/* A route without its `->` (it ran into the next line or rule, or into its target); a finding whose message
+ * lacks its `:`; an `if` without `else`. */
+static int hint_statement(parse_state *ps, const parse_token *tok, const parse_token *prev, int on_later_line)
 {
     int begins = starts_rule(tok->kind) || starts_declaration(tok->kind);
     const parse_statement *st = begins ? &ps->stmt_before : &ps->stmt;
     int ended = on_later_line || begins || tok->kind == T_END || tok->kind == '}';
-    if (st->kind == T_ROUTE && !st->arrow && ended) {
+    int runs_into_target = tok->kind == T_IDENT && ends_operand(prev->kind) && !arrow_later_on_line(ps);
+    if (st->kind == T_ROUTE && !st->arrow && (ended || runs_into_target)) {
         diag_note(ps->diag, st->loc,
                   "this route has no `->`: a route is written `route KEYS [where CONDITION] -> TARGET`");
         return 1;
@@ -232,6 +250,10 @@ static int hint_statement(parse_state *ps, const parse_token *tok, int on_later_
     int finding = st->kind == T_VIOLATION || st->kind == T_TODO || st->kind == T_WARNING;
     if (finding && st->when && !st->colon && tok->kind == T_STR_START) {
         diag_note(ps->diag, tok->loc, "a finding's message comes after a `:`, as in `when CONDITION : \"message\"`");
+        return 1;
+    }
+    if (st->open_ifs > 0 && (ended || tok->kind == ':')) {
+        diag_note(ps->diag, st->if_loc, "this `if` has no `else`: write `if CONDITION then A else B`");
         return 1;
     }
     return 0;
@@ -293,7 +315,7 @@ void parse_syntax_error(parse_state *ps, const char *message)
         diag_note(ps->diag, tok->loc, "to compare two values, write `==`");
         return;
     }
-    if (hint_statement(ps, tok, on_later_line))
+    if (hint_statement(ps, tok, prev, on_later_line))
         return;
     if (ps->unclosed) {
         diag_note(ps->diag, ps->opens[ps->nopens - 1].loc, "this `{` is not closed");

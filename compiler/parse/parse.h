@@ -37,11 +37,14 @@ typedef struct parse_token {
     size_t len;
 } parse_token;
 
-/* The rule or declaration being read: its keyword, and whether it has had its `when`, `:` and `->` yet. */
+/* The rule or declaration being read: its keyword, whether it has had its `when`, `:` and `->` yet, and how
+ * many of its `if`s still lack their `else` (the latest one is at if_loc). */
 typedef struct parse_statement {
     int kind;
     ast_loc loc;
     int when, colon, arrow;
+    int open_ifs;
+    ast_loc if_loc;
 } parse_statement;
 
 typedef struct parse_state {

@@ -129,7 +129,7 @@ static const char *plain_text(parse_state *ps, ast_node *string, const char *wha
 %token <op> '{'
 %destructor { parse_discard_brace(ps, @$); } '{'
 
-%type <node> decl rule title policy_version type field attr_init keylist source where arm else_arm expr string
+%type <node> decl rule title policy_version type field bounds bound attr_init keylist source where arm else_arm expr string
 %type <list> rules fields attr_inits enum_values words keylists key_values set_values arms args arglist parts
 %type <text> word type_name
 %type <op> finding_kind agg_kind
@@ -196,8 +196,20 @@ fields: %empty                                 { $$ = (ast_list){0}; }
       | fields sep
       | fields error
       ;
-field: word ':' type                           { $$ = inner(ps, named(ps, AST_FIELD, @$, $1, @1), $3, NULL, NULL); }
-     | word ':' type '=' expr                  { $$ = inner(ps, named(ps, AST_FIELD, @$, $1, @1), $3, $5, NULL); }
+field: word ':' type bounds                    { $$ = inner(ps, named(ps, AST_FIELD, @$, $1, @1), $3, NULL, $4); }
+     | word ':' type bounds '=' expr           { $$ = inner(ps, named(ps, AST_FIELD, @$, $1, @1), $3, $6, $4); }
+     ;
+/* Inclusive bounds of an int or number field: `applications_this_year: int >= 1 = 1` (an AST_RANGE, NULL ends
+ * absent) */
+bounds: %empty                                 { $$ = NULL; }
+      | GE bound                               { $$ = inner(ps, leaf(ps, AST_RANGE, @$), $2, NULL, NULL); }
+      | LE bound                               { $$ = inner(ps, leaf(ps, AST_RANGE, @$), NULL, $2, NULL); }
+      | GE bound LE bound                      { $$ = inner(ps, leaf(ps, AST_RANGE, @$), $2, $4, NULL); }
+      ;
+bound: INT_LIT                                 { $$ = leaf(ps, AST_INT, @$); $$->ival = $1; }
+     | NUM_LIT                                 { $$ = leaf(ps, AST_NUMBER, @$); $$->dval = $1; }
+     | '-' bound                               { $$ = unary(ps, @$, AST_OP_NEG, $2); }
+     | IDENT                                   { $$ = named(ps, AST_NAME, @$, $1, @$); }
      ;
 type: type_name                                { $$ = type_node(ps, @$, $1, AST_TYPE_PLAIN); }
     | type_name '?'                            { $$ = type_node(ps, @$, $1, AST_TYPE_OPTIONAL); }

@@ -54,6 +54,7 @@ typedef struct polP_field {
     uint8_t required;     /* a record without it is refused */
     uint8_t pad[3];
     polP_const def;       /* default when absent or null (kind NULL when none) */
+    polP_const min, max;  /* bounds of an int or number field, inclusive (kind NULL when none) */
 } polP_field;
 
 /* Record types: index 0 is the applicant; the others are the element types of list fields. */

@@ -129,6 +129,14 @@ static void put_field(FILE *out, const polP_program *p, uint32_t index, const po
     put_string(out, p, f->name, 0);
     fputs(": ", out);
     put_type(out, p, &f->type);
+    if (with_default && f->min.kind != POL_T_NULL) {
+        fputs(" >= ", out);
+        put_const(out, p, &f->min);
+    }
+    if (with_default && f->max.kind != POL_T_NULL) {
+        fputs(" <= ", out);
+        put_const(out, p, &f->max);
+    }
     if (with_default && f->required)
         fputs("  required", out);
     if (with_default && f->def.kind != POL_T_NULL) {

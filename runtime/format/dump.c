@@ -40,6 +40,8 @@ static void put_field(polF_buf *b, const polP_field *f)
     put_type(b, &f->type);
     polF_buf_u8(b, f->required);
     put_const(b, &f->def);
+    put_const(b, &f->min);
+    put_const(b, &f->max);
 }
 
 /* Section writers: each writes one payload. */

@@ -260,7 +260,7 @@ static size_t utf8_invalid_at(const uint8_t *s, size_t n)
 
 #define TYPE_SIZE 6   /* kind u8, nullable u8, ref u32 */
 #define CONST_SIZE 14 /* kind u8, has_time u8, ref u32, payload u64 */
-#define FIELD_SIZE (4 + TYPE_SIZE + 1 + CONST_SIZE)
+#define FIELD_SIZE (4 + TYPE_SIZE + 1 + 3 * CONST_SIZE)
 #define ATTR_SIZE (4 + TYPE_SIZE)
 #define INSTR_SIZE 8
 
@@ -344,6 +344,8 @@ static void read_field(loader *L, polP_field *f)
     read_type(L, &f->type);
     f->required = u8(L);
     read_const(L, &f->def);
+    read_const(L, &f->min);
+    read_const(L, &f->max);
 }
 
 static int parse_recs(loader *L)
@@ -375,7 +377,9 @@ static int parse_etyp(loader *L)
         for (uint32_t a = 0; a < t->nattrs && L->status == POL_OK; a++) {
             t->attrs[a].name = u32(L);
             read_type(L, &t->attrs[a].type);
-            t->attrs[a].def.ref = POL_NONE; /* attributes have no default: kind NULL */
+            t->attrs[a].def.ref = POL_NONE; /* attributes have no default or bounds: kind NULL */
+            t->attrs[a].min.ref = POL_NONE;
+            t->attrs[a].max.ref = POL_NONE;
         }
     }
     return L->status == POL_OK;
@@ -729,8 +733,12 @@ static int check_records(loader *L)
                 return 0;
             if (f->required > 1)
                 return fail(L, POL_ERR_FORMAT, "required flag %u (must be 0 or 1)", f->required);
-            if (!check_fits(L, &f->def, &f->type, "default"))
+            if (!check_fits(L, &f->def, &f->type, "default") || !check_fits(L, &f->min, &f->type, "minimum") ||
+                !check_fits(L, &f->max, &f->type, "maximum"))
                 return 0;
+            if ((f->min.kind != POL_T_NULL || f->max.kind != POL_T_NULL) && f->type.kind != POL_T_INT &&
+                f->type.kind != POL_T_NUMBER)
+                return fail(L, POL_ERR_FORMAT, "bounds on a field that is not an int or a number");
         }
     }
     return 1;

@@ -91,6 +91,27 @@ static pol_status type_error(pol_context *ctx, int slot, const polP_field *f)
     return polX_error_end(ctx, POL_ERR_BIND, slot);
 }
 
+/* The value as a double, for comparing with a bound */
+static double const_number(const polP_const *c) { return c->kind == POL_T_INT ? (double)c->u.i : c->u.d; }
+
+/* A value outside the field's declared bounds: "applications_this_year: expected an integer >= 1, got 0" */
+static pol_status check_bounds(pol_context *ctx, int slot, const polP_field *f, double value)
+{
+    int low = f->min.kind != POL_T_NULL && value < const_number(&f->min);
+    int high = f->max.kind != POL_T_NULL && value > const_number(&f->max);
+    if (!low && !high)
+        return POL_OK;
+    polX_error_begin(ctx);
+    add_field_name(ctx, slot, current_index(ctx, slot));
+    polX_error_addf(ctx, ": expected %s", type_phrase(f->type.kind));
+    if (f->min.kind != POL_T_NULL)
+        polX_error_addf(ctx, " >= %.15g", const_number(&f->min));
+    if (f->max.kind != POL_T_NULL)
+        polX_error_addf(ctx, "%s <= %.15g", f->min.kind != POL_T_NULL ? " and" : "", const_number(&f->max));
+    polX_error_addf(ctx, ", got %.15g", value);
+    return polX_error_end(ctx, POL_ERR_BIND, slot);
+}
+
 static pol_status limit_error(pol_context *ctx, int slot, const char *what, uint32_t limit)
 {
     polX_error_begin(ctx);
@@ -170,12 +191,11 @@ pol_status pol_set_int(pol_context *ctx, int slot, int64_t value)
     pol_status st = locate(ctx, slot, &where, &f);
     if (st != POL_OK)
         return st;
-    if (f->type.kind == POL_T_INT)
-        *where = polX_int(value);
-    else if (f->type.kind == POL_T_NUMBER)
-        *where = polX_number((double)value);
-    else
+    if (f->type.kind != POL_T_INT && f->type.kind != POL_T_NUMBER)
         return type_error(ctx, slot, f);
+    if ((st = check_bounds(ctx, slot, f, (double)value)) != POL_OK)
+        return st;
+    *where = f->type.kind == POL_T_INT ? polX_int(value) : polX_number((double)value);
     return POL_OK;
 }
 
@@ -188,6 +208,8 @@ pol_status pol_set_number(pol_context *ctx, int slot, double value)
         return st;
     if (f->type.kind != POL_T_NUMBER || value != value || value - value != 0) /* NaN and infinities too */
         return type_error(ctx, slot, f);
+    if ((st = check_bounds(ctx, slot, f, value)) != POL_OK)
+        return st;
     *where = polX_number(value);
     return POL_OK;
 }
@@ -210,13 +232,14 @@ static pol_status bind_date_text(pol_context *ctx, int slot, polX_value *where, 
 {
     int64_t minutes;
     int has_time;
-    if (!text || !polT_parse(text, len, &minutes, &has_time))
+    /* a record's dates are calendar days (the contract's YYYY-MM-DD); times of day exist only in policies */
+    if (!text || !polT_parse(text, len, &minutes, &has_time) || has_time)
         return type_error(ctx, slot, f);
-    *where = polX_date(minutes, has_time);
+    *where = polX_date(minutes, 0);
     return POL_OK;
 }
 
-/* YYYY-MM-DD, or YYYY-MM-DDTHH:MM for a date-time (a date field holds either) */
+/* YYYY-MM-DD, a real calendar day */
 pol_status pol_set_date_string(pol_context *ctx, int slot, const char *text, size_t len)
 {
     polX_value *where;

@@ -199,10 +199,11 @@ static void test_every_setter_that_fits(void **state)
     assert_text(vt_output(ctx, "region"), "昆山");
     assert_int_equal(vt_output(ctx, "current_title_date").year, 2019);
     assert_true(vt_output(ctx, "ce_hours").number == 16.5);
-    /* a date-time string keeps its time */
-    assert_int_equal(pol_set_date_string(ctx, F_INTEGRITY, S("2024-04-30T17:00")), POL_OK);
+    /* a record's dates are calendar days: a date-time string is refused, and the field keeps its day */
+    assert_int_equal(pol_set_date_string(ctx, F_INTEGRITY, S("2024-04-30T17:00")), POL_ERR_BIND);
+    assert_string_equal(pol_context_error(ctx), "integrity_record_date: expected a date");
     assert_int_equal(pol_evaluate(ctx), POL_OK);
-    assert_int_equal(vt_output(ctx, "integrity_record_date").minute, 17 * 60);
+    assert_int_equal(vt_output(ctx, "integrity_record_date").minute, -1);
     /* strings are copied: the caller's buffer may change */
     char buf[8] = "E99";
     assert_int_equal(pol_set_string(ctx, F_ID, buf, 3), POL_OK);
