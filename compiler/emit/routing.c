@@ -28,11 +28,12 @@ static uint32_t dedupe_id(emitter *e, dedupe *d, const uint32_t *items, uint32_t
     return id;
 }
 
-/* The route tries of one cell; returns nothing, jumps to the end are collected in ends */
+/* The route tries of one cell, narrowest first; the jumps to the end are collected in ends */
 static void emit_cell(emitter *e, const uint32_t *routes, uint32_t n, uint32_t *ends, uint32_t *nends)
 {
     const check_result *r = e->r;
-    for (uint32_t i = 0; i < n; i++) {
+    int fall_through = 1;
+    for (uint32_t i = 0; i < n && fall_through; i++) {
         const check_route *route = &r->routes[routes[i]];
         e->line = (uint32_t)route->node->loc.line;
         e->rule = route->rule;
@@ -45,8 +46,12 @@ static void emit_cell(emitter *e, const uint32_t *routes, uint32_t n, uint32_t *
         ends[(*nends)++] = emit_op(e, POL_OP_JUMP, 0, 0);
         if (miss != UINT32_MAX)
             emit_patch_here(e, miss);
+        fall_through = miss != UINT32_MAX; /* after a route without condition nothing else is tried */
     }
-    ends[(*nends)++] = emit_op(e, POL_OP_JUMP, 0, 0); /* no route of the cell matched: unrouted */
+    if (fall_through) { /* no route of the cell matched: unrouted */
+        e->rule = POL_NONE;
+        ends[(*nends)++] = emit_op(e, POL_OP_JUMP, 0, 0);
+    }
 }
 
 void emit_routing(emitter *e)
