@@ -21,7 +21,7 @@ CFLAGS_ALL = $(STD) $(OPT) $(SAN) $(WARN) -fPIC -fvisibility=hidden
 PEDANTIC  := -Wpedantic
 INCLUDES  := -Iruntime/include -Iruntime/core -Iruntime/format -Iruntime/verify -Iruntime/vm \
              -Iruntime/disasm -Iruntime/json -Icompiler/diag -Icompiler/parse -Icompiler/check \
-             -Icompiler/emit -I$(BUILD)/gen
+             -Icompiler/emit -Icompiler/fmt -Icompiler/ptest -I$(BUILD)/gen
 LIBS_CORE := -lnettle -lm
 LIBS_JSON := -lyajl
 LIBS_TEST := -lcmocka -lpthread
@@ -31,7 +31,7 @@ RUNTIME_CORE_SRC := $(wildcard runtime/core/*.c runtime/format/*.c runtime/verif
                                 runtime/disasm/*.c)
 RUNTIME_JSON_SRC := $(wildcard runtime/json/*.c)
 COMPILER_SRC     := $(filter-out compiler/polc.c,$(wildcard compiler/diag/*.c compiler/parse/*.c \
-                                compiler/check/*.c compiler/emit/*.c))
+                                compiler/check/*.c compiler/emit/*.c compiler/fmt/*.c compiler/ptest/*.c))
 GEN_SRC          := $(BUILD)/gen/parser.c $(BUILD)/gen/scanner.c
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
@@ -49,7 +49,7 @@ POLVM         := $(BUILD)/bin/polvm
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps demo check check-unit check-golden check-reference check-asan clean
+.PHONY: all deps demo check check-unit check-golden check-reference check-poltest check-asan clean
 all: deps $(POLC) $(POLVM) $(LIBPOL_SO)
 
 # ---- dependencies: install with apt-get when root, else print the command ------------------------------
@@ -113,9 +113,9 @@ $(LIBPOLC_A): $(COMPILER_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(POLC): $(BUILD)/obj/compiler/polc.o $(LIBPOLC_A) $(LIBPOL_A)
+$(POLC): $(BUILD)/obj/compiler/polc.o $(LIBPOLC_A) $(LIBPOLJSON_A) $(LIBPOL_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN) -o $@ $^ $(LIBS_CORE)
+	$(CC) $(SAN) -o $@ $^ $(LIBS_JSON) $(LIBS_CORE)
 
 $(POLVM): $(BUILD)/obj/runtime/polvm.o $(LIBPOLJSON_A) $(LIBPOL_A)
 	@mkdir -p $(dir $@)
@@ -139,7 +139,11 @@ demo: all $(BUILD)/suzhou-2024.pbc
 	  [ $$status -le 1 ]
 
 # ---- tests ----------------------------------------------------------------------------------------------------
-check: all check-unit check-golden check-reference
+check: all check-unit check-golden check-reference check-poltest
+
+# the policy's own tests (policies/*.poltest, run by polc test)
+check-poltest: all
+	$(POLC) test policies/suzhou-2024.pol
 
 check-unit: $(UNIT_BIN)
 	@failed=""; for t in $(UNIT_BIN); do echo "== $$t"; $$t || failed="$$failed $$t"; done; \
@@ -155,7 +159,172 @@ check-asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
 
+# ---- make bench: the performance figures of issue 7 (tests/bench/, doc/performance.md); not part of check ------
+BENCH_PACKAGES := lua5.4 luajit lua-cjson libjansson-dev
+BENCH_DIR       = $(BUILD)/bench
+.PHONY: bench bench-deps
+bench: all bench-deps $(BENCH_DIR)/bench_eval $(BENCH_DIR)/decide_jansson
+	@$(PYTHON) tests/bench/run.py --build $(BUILD)
+
+bench-deps:
+	@missing=""; for p in $(BENCH_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) || exit 1; \
+	  else echo "the bench needs:$$missing; run: sudo apt-get install -y$$missing"; exit 1; fi; \
+	fi
+
+$(BENCH_DIR)/bench_eval: tests/bench/bench_eval.c $(LIBPOLJSON_A) $(LIBPOL_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(OPT) $(WARN) $(PEDANTIC) -Iruntime/include -Iruntime/json -o $@ $^ $(LIBS_JSON) $(LIBS_CORE)
+
+$(BENCH_DIR)/decide_jansson: tests/bench/baselines/decide_jansson.c | bench-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(OPT) $(WARN) $(PEDANTIC) -o $@ $< -ljansson
+
+# ---- installed like a C library; fuzzing, robustness and valgrind (issue 6; doc/embedding.md) -----------------
+#   make install PREFIX=/usr/local DESTDIR=   commands with a man page in doc/man, libpol.a, libpol.so (soname
+#                                            and links), libpol_json.a, pol.h, pol_json.h, pol.pc, pol-json.pc
+#   make uninstall                           removes exactly those files
+#   make fuzz FUZZ_SECONDS=N                 each libFuzzer target N seconds (installs clang when root)
+#   make check-valgrind                      unit tests, polc, polvm and a robustness sample under valgrind
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+POL_VERSION := $(shell sed -n 's/^.define POL_VERSION_STRING "\(.*\)"/\1/p' runtime/include/pol.h)
+MAN_PAGES  := $(wildcard doc/man/*.1)
+INSTALL_BIN = $(patsubst doc/man/%.1,$(BUILD)/bin/%,$(MAN_PAGES))
+INSTALL_LIB = $(DESTDIR)$(PREFIX)/lib
+PC_SED      = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$${prefix}/lib|' \
+                  -e 's|@INCLUDEDIR@|$${prefix}/include|' -e 's|@VERSION@|$(POL_VERSION)|'
+POL_PBC    := $(BUILD)/suzhou-2024.pbc
+FUZZ_TARGETS := compile load record
+FUZZ_SECONDS ?= 60
+FUZZ_CHECK_SECONDS ?= 10
+FUZZ_PACKAGES := clang libclang-rt-14-dev
+FUZZ_CC    ?= clang
+FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_DIR    = $(BUILD)/fuzz
+FUZZ_LIBS   = $(FUZZ_DIR)/lib/libpolc.a $(FUZZ_DIR)/lib/libpol_json.a $(FUZZ_DIR)/lib/libpol.a
+REPLAY_BIN  = $(patsubst %,$(BUILD)/replay/fuzz_%,$(FUZZ_TARGETS))
+# extra seeds beside tests/fuzz/corpus/<target>: whole policies, and the compiled 2024 policy
+FUZZ_SEEDS_compile = policies tests/golden/errors
+FUZZ_SEEDS_load    = $(FUZZ_DIR)/seeds-load
+FUZZ_SEEDS_record  =
+ROBUST_COUNT ?= 1500
+VALGRIND   := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible
+
+.PHONY: install uninstall check-install check-robustness check-fuzz fuzz fuzz-deps fuzz-build check-valgrind
+check: check-install check-robustness check-fuzz
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(INSTALL_LIB)/pkgconfig $(DESTDIR)$(PREFIX)/include \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(LIBPOL_A) $(LIBPOLJSON_A) $(INSTALL_LIB)/
+	install -m 755 $(LIBPOL_SO) $(INSTALL_LIB)/libpol.so.$(POL_VERSION)
+	ln -sf libpol.so.$(POL_VERSION) $(INSTALL_LIB)/$(notdir $(LIBPOL_SO))
+	ln -sf $(notdir $(LIBPOL_SO)) $(INSTALL_LIB)/libpol.so
+	install -m 644 runtime/include/pol.h runtime/json/pol_json.h $(DESTDIR)$(PREFIX)/include/
+	$(PC_SED) runtime/pol.pc.in >$(INSTALL_LIB)/pkgconfig/pol.pc
+	$(PC_SED) runtime/json/pol-json.pc.in >$(INSTALL_LIB)/pkgconfig/pol-json.pc
+	install -m 644 $(MAN_PAGES) $(DESTDIR)$(PREFIX)/share/man/man1/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(notdir $(INSTALL_BIN))) \
+	  $(addprefix $(INSTALL_LIB)/,libpol.a libpol_json.a libpol.so.$(POL_VERSION) $(notdir $(LIBPOL_SO)) libpol.so \
+	    pkgconfig/pol.pc pkgconfig/pol-json.pc) \
+	  $(DESTDIR)$(PREFIX)/include/pol.h $(DESTDIR)$(PREFIX)/include/pol_json.h \
+	  $(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(MAN_PAGES)))
+
+# install into a staging DESTDIR, check it, build examples/embed through pkg-config alone, run it, uninstall
+check-install: all $(POL_PBC)
+	@CC="$(CC)" SAN="$(SAN)" sh tests/install/run.sh "$(MAKE)" $(BUILD) $(POL_PBC)
+
+# thousands of mutated .pol, .pbc and record lines: exit 0/1/2 with a message, never a signal or a hang
+check-robustness: all $(POL_PBC)
+	@$(PYTHON) tests/robustness/run.py --polc $(POLC) --polvm $(POLVM) --pbc $(POL_PBC) --count $(ROBUST_COUNT) \
+	  --policy policies/suzhou-2024.pol --policy tests/fuzz/corpus/compile/small-routing.pol \
+	  --keep $(BUILD)/robustness-failures $(ROBUST_ARGS)
+
+# the fuzz targets without libFuzzer (any compiler, any sanitizer): replay the corpus, regressions included
+$(BUILD)/replay/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o $(LIBPOLC_A) \
+                        $(LIBPOLJSON_A) $(LIBPOL_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN) -o $@ $^ $(LIBS_JSON) $(LIBS_CORE)
+
+.SECONDARY: $(patsubst %,$(BUILD)/obj/tests/fuzz/%.o,replay $(addprefix fuzz_,$(FUZZ_TARGETS)))
+
+$(FUZZ_DIR)/seeds-load/suzhou-2024.pbc: $(POL_PBC)
+	@mkdir -p $(dir $@) && cp $< $@
+
+fuzz_replay = POL_FUZZ_PBC=$(POL_PBC) $(1) $(BUILD)/replay/fuzz_$(2) tests/fuzz/corpus/$(2) $(FUZZ_SEEDS_$(2))
+fuzz_run = mkdir -p $(FUZZ_DIR)/corpus/$(1) $(FUZZ_DIR)/crashes/$(1) && POL_FUZZ_PBC=$(POL_PBC) \
+  $(FUZZ_DIR)/fuzz_$(1) -max_total_time=$(2) -timeout=20 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+  -artifact_prefix=$(FUZZ_DIR)/crashes/$(1)/ $(FUZZ_DIR)/corpus/$(1) tests/fuzz/corpus/$(1) $(FUZZ_SEEDS_$(1))
+
+# make check: replay the corpus always; then, unless already under a sanitizer, fuzz each target briefly when
+# clang's libFuzzer is there (installed when root; without it the replay alone runs, and says so)
+check-fuzz: $(REPLAY_BIN) $(FUZZ_DIR)/seeds-load/suzhou-2024.pbc
+	@$(foreach t,$(FUZZ_TARGETS),$(call fuzz_replay,,$(t)) &&) true
+	@if [ -n "$(SAN)" ]; then exit 0; fi; \
+	if $(MAKE) --no-print-directory fuzz-deps >/dev/null 2>&1 && \
+	   $(MAKE) --no-print-directory fuzz-build >$(BUILD)/fuzz-build.log 2>&1; then \
+	  $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS) >$(BUILD)/fuzz.log 2>&1 || \
+	    { tail -60 $(BUILD)/fuzz.log; echo "check-fuzz: a fuzz target failed (see $(BUILD)/fuzz.log)"; exit 1; }; \
+	  grep -h '^Done' $(BUILD)/fuzz.log | paste -s -d',' | \
+	    sed 's/^/check-fuzz: libFuzzer, $(FUZZ_CHECK_SECONDS)s per target ($(FUZZ_TARGETS)): /'; \
+	else echo "check-fuzz: clang's libFuzzer unavailable ($(FUZZ_PACKAGES)): corpus replayed only"; fi
+
+fuzz-deps:
+	@missing=""; for p in $(FUZZ_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) || exit 1; \
+	  else echo "fuzzing needs:$$missing; run: sudo apt-get install -y$$missing"; exit 1; fi; \
+	fi
+
+fuzz-build: all
+	$(MAKE) --no-print-directory BUILD=$(FUZZ_DIR) CC=$(FUZZ_CC) OPT="-O1 -g" \
+	  SAN="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" $(FUZZ_LIBS)
+	$(foreach t,$(FUZZ_TARGETS),$(FUZZ_CC) $(STD) -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) $(WARN) $(INCLUDES) \
+	  tests/fuzz/fuzz_$(t).c $(FUZZ_LIBS) $(LIBS_JSON) $(LIBS_CORE) -o $(FUZZ_DIR)/fuzz_$(t) &&) true
+
+fuzz: fuzz-deps fuzz-build $(FUZZ_DIR)/seeds-load/suzhou-2024.pbc
+	$(foreach t,$(FUZZ_TARGETS),$(call fuzz_run,$(t),$(FUZZ_SECONDS)) &&) true
+
+# valgrind: its error exit status is 101, so that polvm's own 1 (some lines were errors) stays distinct
+check-valgrind: all $(UNIT_BIN) $(REPLAY_BIN) $(FUZZ_DIR)/seeds-load/suzhou-2024.pbc
+	@failed=""; for t in $(UNIT_BIN); do echo "== valgrind $$t"; \
+	  $(VALGRIND) --error-exitcode=1 $$t >$(BUILD)/valgrind.log 2>&1 || { cat $(BUILD)/valgrind.log; failed="$$failed $$t"; }; \
+	done; [ -z "$$failed" ] || { echo "valgrind failed:$$failed"; exit 1; }
+	$(VALGRIND) --error-exitcode=101 $(POLC) policies/suzhou-2024.pol -o $(BUILD)/valgrind.pbc
+	@for r in examples/applicants.jsonl tests/golden/decisions/notice-examples.jsonl examples/embed/records.jsonl; do \
+	  echo "== valgrind polvm $$r"; s=0; $(VALGRIND) --error-exitcode=101 $(POLVM) $(BUILD)/valgrind.pbc $$r >/dev/null || s=$$?; \
+	  [ $$s -le 1 ] || { echo "valgrind polvm $$r: exit $$s"; exit 1; }; done
+	@$(foreach t,$(FUZZ_TARGETS),$(call fuzz_replay,$(VALGRIND) --error-exitcode=101,$(t)) &&) true
+	@$(MAKE) --no-print-directory check-robustness ROBUST_COUNT=40 ROBUST_ARGS="--timeout 120 --wrapper '$(VALGRIND) --error-exitcode=101'"
+
 clean:
 	rm -rf build build-asan
+
+# ---- poldiff: the auditor's semantic diff and impact report (compiler/audit, doc/auditing.md) ----------------
+#   make golden-update   rewrite the golden listing and amendment outputs after a deliberate policy change
+AUDIT_OBJ := $(call obj,$(wildcard compiler/audit/*.c))
+POLDIFF   := $(BUILD)/bin/poldiff
+INCLUDES  += -Icompiler/audit
+all: $(POLDIFF)
+$(POLDIFF): $(BUILD)/obj/compiler/poldiff.o $(AUDIT_OBJ) $(LIBPOLJSON_A) $(LIBPOL_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN) -o $@ $^ $(LIBS_JSON) $(LIBS_CORE)
+$(BUILD)/tests/test_diff: $(BUILD)/obj/tests/unit/test_diff.o $(AUDIT_OBJ) $(LIBPOLC_A) $(LIBPOLJSON_A) $(LIBPOL_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN) -o $@ $^ $(LIBS_TEST) $(LIBS_JSON) $(LIBS_CORE)
+.PHONY: golden-update
+golden-update: all
+	@sh tests/golden/update.sh $(BUILD)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -11,6 +11,8 @@
 #include "format.h"
 #include "parse.h"
 #include "verify.h"
+#include "fmt.h"
+#include "ptest.h"
 
 static const char usage[] =
     "usage: polc SRC.pol -o OUT.pbc     compile a policy\n"
@@ -19,8 +21,22 @@ static const char usage[] =
     "       polc --dis FILE.pbc         print the listing of a compiled policy\n"
     "       polc --verify SRC.pol FILE.pbc\n"
     "                                   say whether FILE was compiled from SRC\n"
+    "       polc fmt [-w | --check] SRC.pol...\n"
+    "                                   print (-w: rewrite, --check: test) the canonical layout\n"
+    "       polc test SRC.pol [CASES.poltest]\n"
+    "                                   run the policy's test cases (default SRC.poltest)\n"
+    "       polc --same-code A.pbc B.pbc\n"
+    "                                   same code, source hash, lines and rule texts aside?\n"
     "       polc --version | --help\n"
+    "options: --werror     report warnings as errors (exit 1)\n"
+    "         --lang zh|en messages in Chinese or English (default: from LC_ALL, LC_MESSAGES, LANG)\n"
     "exit status: 0 ok, 1 errors in the policy (or --verify: not built from it), 2 usage or I/O error\n";
+
+/* How diagnostics are given (--lang, --werror), for every compilation of this run */
+static struct {
+    diag_lang lang;
+    int werror;
+} diag_options;
 
 /* The whole file, binary-safe; NULL with errno set on failure */
 static char *read_file(const char *path, size_t *len)
@@ -66,6 +82,8 @@ static int compile(const char *path, int dump_ast, uint8_t **out, size_t *outlen
         return 2;
     }
     diag_ctx *diag = diag_new(path, text, len, stderr);
+    diag_set_lang(diag, diag_options.lang);
+    diag_set_werror(diag, diag_options.werror);
     ast_tree *tree = parse_source(path, text, len, diag);
     int status = 0;
     if (dump_ast && tree) {
@@ -156,8 +174,34 @@ static int verify_build(const char *src, const char *pbc)
     return same ? 0 : 1;
 }
 
+/* --lang and --werror for the diagnostics of polc fmt and polc test */
+static void apply_diag_options(diag_ctx *diag)
+{
+    diag_set_lang(diag, diag_options.lang);
+    diag_set_werror(diag, diag_options.werror);
+}
+
 int main(int argc, char **argv)
 {
+    /* --werror and --lang apply to every mode: take them out of argv first */
+    diag_options.lang = diag_lang_from_env();
+    int kept = 1;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--werror") == 0)
+            diag_options.werror = 1;
+        else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc &&
+                 (strcmp(argv[i + 1], "zh") == 0 || strcmp(argv[i + 1], "en") == 0))
+            diag_options.lang = strcmp(argv[++i], "zh") == 0 ? DIAG_LANG_ZH : DIAG_LANG_EN;
+        else
+            argv[kept++] = argv[i];
+    }
+    argc = kept;
+    if (argc >= 2 && strcmp(argv[1], "fmt") == 0)
+        return fmt_command(argc - 1, argv + 1, apply_diag_options);
+    if (argc >= 2 && strcmp(argv[1], "test") == 0)
+        return ptest_command(argc - 1, argv + 1, apply_diag_options);
+    if (argc == 4 && strcmp(argv[1], "--same-code") == 0)
+        return fmt_same_code_command(argv[2], argv[3]);
     if (argc == 2 && strcmp(argv[1], "--version") == 0) {
         printf("polc %s (bytecode format %d)\n", POL_VERSION_STRING, POL_FORMAT_VERSION);
         return 0;

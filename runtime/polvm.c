@@ -4,6 +4,7 @@
  * decided. The work of a line is pol_json_decide_line into a worker's buffer; this file only moves bytes
  * in and out, so more workers (--threads) or another line writer (--explain) slot in beside decide_batch. */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,10 @@ static const char usage[] =
     "or '-', with the compiled policy FILE.pbc; write one JSON line per input line to standard output:\n"
     "the decision, or {\"line\": N, \"id\": ..., \"error\": ...} for a line that cannot be decided.\n"
     "\n"
+    "  --explain   after each decision, the rules the policy tried: one line each, indented by two spaces\n"
+    "              (doc/explain.md)\n"
     "  --help      show this help and exit\n"
+    "  --threads N decide with N worker threads (default 1); the output keeps the input's order\n"
     "  --version   show the runtime and bytecode format versions and exit\n"
     "\n"
     "Exit status: 0 every line was decided, 1 some lines were errors, 2 the program could not be loaded,\n"
@@ -34,6 +38,8 @@ static const char usage[] =
 typedef struct options {
     const char *program_path;
     const char *records_path; /* NULL: standard input */
+    int explain;              /* --explain */
+    int threads;              /* --threads N: workers (0 or 1: decide on this thread) */
 } options;
 
 /* -1: a usage error (reported); 0: run; 1: done (help or version printed). */
@@ -47,6 +53,17 @@ static int parse_options(int argc, char **argv, options *opt) {
         } else if (!only_operands && (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)) {
             fputs(usage, stdout);
             return 1;
+        } else if (!only_operands && strcmp(arg, "--explain") == 0) {
+            opt->explain = 1;
+        } else if (!only_operands && (strcmp(arg, "--threads") == 0 || strncmp(arg, "--threads=", 10) == 0)) {
+            const char *value = arg[9] == '=' ? arg + 10 : i + 1 < argc ? argv[++i] : "";
+            char *end;
+            long n = strtol(value, &end, 10);
+            if (*value == '\0' || *end != '\0' || n < 1 || n > 256) {
+                fprintf(stderr, "polvm: --threads needs a number from 1 to 256, not '%s'\n" USAGE_LINE, value);
+                return -1;
+            }
+            opt->threads = (int)n;
         } else if (!only_operands && strcmp(arg, "--version") == 0) {
             printf("polvm %s (bytecode format %d)\n", pol_version(), pol_format_version());
             return 1;
@@ -71,11 +88,40 @@ static int parse_options(int argc, char **argv, options *opt) {
     return 0;
 }
 
+/* --explain: the trace's lines for one record, written after its decision line. */
+typedef struct explanation {
+    char *data;
+    size_t length, capacity;
+    int failed;
+} explanation;
+
+static void explain_event(void *ud, const pol_trace_event *event) {
+    explanation *e = ud;
+    size_t need = pol_trace_event_text(event, NULL, 0) + 4; /* two spaces, the line, '\n', NUL */
+    if (e->failed) return;
+    if (e->length + need > e->capacity) {
+        size_t capacity = e->capacity ? e->capacity : 4096;
+        while (capacity < e->length + need) capacity *= 2;
+        char *data = realloc(e->data, capacity);
+        if (data == NULL) {
+            e->failed = 1;
+            return;
+        }
+        e->data = data;
+        e->capacity = capacity;
+    }
+    memcpy(e->data + e->length, "  ", 2);
+    e->length += 2;
+    e->length += pol_trace_event_text(event, e->data + e->length, e->capacity - e->length);
+    e->data[e->length++] = '\n';
+}
+
 /* What one thread needs to decide lines: its context, its JSON reader, and the buffer its lines go to. */
 typedef struct worker {
     pol_context *ctx;
     pol_json_reader *reader;
     pol_json_buffer out;
+    explanation explain; /* --explain: the lines of the record being decided */
 } worker;
 
 static pol_status worker_init(worker *w, const pol_program *program) {
@@ -90,6 +136,7 @@ static void worker_free(worker *w) {
     pol_json_reader_free(w->reader);
     if (w->ctx != NULL) pol_context_free(w->ctx);
     pol_json_buffer_free(&w->out);
+    free(w->explain.data);
 }
 
 /* Write and empty the buffer; 0 when stdout refused it (errno says why). */
@@ -114,6 +161,15 @@ static int decide_stream(worker *w, FILE *in, const char *in_name) {
         size_t len = (size_t)n; /* getline counts NUL bytes inside the line too */
         if (len > 0 && line[len - 1] == '\n') len--;
         if (pol_json_decide_line(w->reader, w->ctx, line, len, ++line_no, &w->out) != POL_OK) some_errors = 1;
+        if (w->explain.length > 0 || w->explain.failed) { /* --explain: the decision, then its explanation */
+            int written = flush_out(&w->out) && fwrite(w->explain.data, 1, w->explain.length, stdout) == w->explain.length;
+            w->explain.length = 0;
+            if (w->explain.failed) w->out.failed = 1;
+            if (!written) {
+                status = report_write_error();
+                break;
+            }
+        }
         if (w->out.failed) {
             fprintf(stderr, "polvm: out of memory at line %lu\n", (unsigned long)line_no);
             status = EXIT_TROUBLE;
@@ -133,6 +189,198 @@ static int decide_stream(worker *w, FILE *in, const char *in_name) {
     if (status != EXIT_TROUBLE || !ferror(stdout)) {
         if (!flush_out(&w->out) || fflush(stdout) != 0) status = report_write_error();
     }
+    if (status == EXIT_DECIDED && some_errors) status = EXIT_SOME_ERRORS;
+    return status;
+}
+
+/* --threads N: the lines are read in batches; N workers, each with its own context and JSON reader, decide
+ * whole batches; this thread reads the input, hands out batches and writes them back in input order. */
+#define BATCH_LINES 256u
+
+enum { BATCH_FREE, BATCH_FILLED, BATCH_DONE };
+
+typedef struct batch {
+    char *bytes; /* the batch's lines, without their '\n' */
+    size_t nbytes, bytes_capacity;
+    size_t start[BATCH_LINES], length[BATCH_LINES];
+    size_t nlines, first_line; /* line number of the first line */
+    pol_json_buffer out;
+    int some_errors;
+    size_t failed_line; /* out of memory at this line (out.failed) */
+    int state;
+} batch;
+
+typedef struct pool {
+    pthread_mutex_t lock;
+    pthread_cond_t work, done;
+    batch *batches;
+    size_t nbatches;
+    size_t next_fill, next_take, next_write; /* batch sequence numbers; a batch's slot is seq % nbatches */
+    int closing;
+} pool;
+
+typedef struct pool_worker {
+    worker w;
+    pool *pool;
+    pthread_t thread;
+    int started;
+} pool_worker;
+
+static void decide_batch(worker *w, batch *b) {
+    b->out.length = 0;
+    b->some_errors = 0;
+    for (size_t i = 0; i < b->nlines && !b->out.failed; i++) {
+        if (pol_json_decide_line(w->reader, w->ctx, b->bytes + b->start[i], b->length[i], b->first_line + i,
+                                 &b->out) != POL_OK)
+            b->some_errors = 1;
+        if (b->out.failed) b->failed_line = b->first_line + i;
+    }
+}
+
+static void *pool_work(void *arg) {
+    pool_worker *pw = arg;
+    pool *p = pw->pool;
+    pthread_mutex_lock(&p->lock);
+    for (;;) {
+        while (p->next_take == p->next_fill && !p->closing) pthread_cond_wait(&p->work, &p->lock);
+        if (p->next_take == p->next_fill) break;
+        batch *b = &p->batches[p->next_take++ % p->nbatches];
+        pthread_mutex_unlock(&p->lock);
+        decide_batch(&pw->w, b);
+        pthread_mutex_lock(&p->lock);
+        b->state = BATCH_DONE;
+        pthread_cond_signal(&p->done);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
+}
+
+/* Read up to BATCH_LINES lines into b; 0 at the end of the input (or a read error), -1 out of memory. */
+static int fill_batch(batch *b, FILE *in, char **line, size_t *capacity, size_t *line_no) {
+    ssize_t n;
+    b->nlines = 0;
+    b->nbytes = 0;
+    b->first_line = *line_no + 1;
+    while (b->nlines < BATCH_LINES && (n = getline(line, capacity, in)) >= 0) {
+        size_t len = (size_t)n;
+        if (len > 0 && (*line)[len - 1] == '\n') len--;
+        if (b->nbytes + len + 1 > b->bytes_capacity) {
+            size_t want = b->bytes_capacity ? b->bytes_capacity : 64u * 1024u;
+            while (want < b->nbytes + len + 1) want *= 2;
+            char *grown = realloc(b->bytes, want);
+            if (grown == NULL) return -1;
+            b->bytes = grown;
+            b->bytes_capacity = want;
+        }
+        memcpy(b->bytes + b->nbytes, *line, len);
+        b->start[b->nlines] = b->nbytes;
+        b->length[b->nlines++] = len;
+        b->nbytes += len + 1;
+        ++*line_no;
+    }
+    return b->nlines > 0;
+}
+
+/* Decide every line of in with nthreads workers; returns the exit status. */
+static int decide_stream_threads(const pol_program *program, int nthreads, FILE *in, const char *in_name) {
+    pool p;
+    memset(&p, 0, sizeof p);
+    p.nbatches = 4 * (size_t)nthreads;
+    p.batches = calloc(p.nbatches, sizeof *p.batches);
+    pool_worker *workers = calloc((size_t)nthreads, sizeof *workers);
+    int status = EXIT_DECIDED, some_errors = 0;
+    if (p.batches == NULL || workers == NULL) {
+        free(p.batches);
+        free(workers);
+        fputs("polvm: out of memory\n", stderr);
+        return EXIT_TROUBLE;
+    }
+    for (size_t i = 0; i < p.nbatches; i++) pol_json_buffer_init(&p.batches[i].out, NULL);
+    pthread_mutex_init(&p.lock, NULL);
+    pthread_cond_init(&p.work, NULL);
+    pthread_cond_init(&p.done, NULL);
+    for (int i = 0; i < nthreads && status == EXIT_DECIDED; i++) {
+        workers[i].pool = &p;
+        pol_status st = worker_init(&workers[i].w, program);
+        if (st != POL_OK) {
+            fprintf(stderr, "polvm: %s\n", pol_status_name(st));
+            status = EXIT_TROUBLE;
+        } else if (pthread_create(&workers[i].thread, NULL, pool_work, &workers[i]) != 0) {
+            fputs("polvm: cannot start a thread\n", stderr);
+            status = EXIT_TROUBLE;
+        } else {
+            workers[i].started = 1;
+        }
+    }
+    char *line = NULL;
+    size_t capacity = 0, line_no = 0;
+    int at_end = status != EXIT_DECIDED, stop = at_end; /* stop: write nothing more, only wait for the workers */
+    pthread_mutex_lock(&p.lock);
+    for (;;) {
+        /* write the finished batches, in order */
+        while (p.next_write < p.next_fill && p.batches[p.next_write % p.nbatches].state == BATCH_DONE) {
+            batch *b = &p.batches[p.next_write % p.nbatches];
+            pthread_mutex_unlock(&p.lock);
+            if (!stop) {
+                some_errors |= b->some_errors;
+                if (b->out.length > 0 && fwrite(b->out.data, 1, b->out.length, stdout) != b->out.length) {
+                    status = report_write_error();
+                    stop = at_end = 1;
+                } else if (b->out.failed) {
+                    fprintf(stderr, "polvm: out of memory at line %lu\n", (unsigned long)b->failed_line);
+                    status = EXIT_TROUBLE;
+                    stop = at_end = 1;
+                }
+            }
+            pthread_mutex_lock(&p.lock);
+            b->state = BATCH_FREE;
+            p.next_write++;
+        }
+        if (at_end && p.next_write == p.next_fill) break;
+        if (!at_end && p.next_fill - p.next_write < p.nbatches) {
+            batch *b = &p.batches[p.next_fill % p.nbatches]; /* free: this thread alone touches it now */
+            pthread_mutex_unlock(&p.lock);
+            int filled = fill_batch(b, in, &line, &capacity, &line_no);
+            pthread_mutex_lock(&p.lock);
+            if (filled < 0) {
+                fputs("polvm: out of memory\n", stderr);
+                status = EXIT_TROUBLE;
+                at_end = 1;
+            } else if (filled == 0) {
+                at_end = 1;
+            } else {
+                b->state = BATCH_FILLED;
+                p.next_fill++;
+                pthread_cond_signal(&p.work);
+            }
+            continue;
+        }
+        pthread_cond_wait(&p.done, &p.lock);
+    }
+    p.closing = 1;
+    pthread_cond_broadcast(&p.work);
+    pthread_mutex_unlock(&p.lock);
+    for (int i = 0; i < nthreads; i++) {
+        if (workers[i].started) pthread_join(workers[i].thread, NULL);
+        worker_free(&workers[i].w);
+    }
+    if (status == EXIT_DECIDED && ferror(in)) {
+        fprintf(stderr, "polvm: %s: %s\n", in_name, strerror(errno));
+        status = EXIT_TROUBLE;
+    }
+    if (status != EXIT_TROUBLE || !ferror(stdout)) {
+        if (fflush(stdout) != 0) status = report_write_error();
+    }
+    free(line);
+    for (size_t i = 0; i < p.nbatches; i++) {
+        pol_json_buffer_free(&p.batches[i].out);
+        free(p.batches[i].bytes);
+    }
+    free(p.batches);
+    free(workers);
+    pthread_cond_destroy(&p.work);
+    pthread_cond_destroy(&p.done);
+    pthread_mutex_destroy(&p.lock);
     if (status == EXIT_DECIDED && some_errors) status = EXIT_SOME_ERRORS;
     return status;
 }
@@ -167,9 +415,18 @@ int main(int argc, char **argv) {
         }
     }
 
+    if (opt.threads > 1 && !opt.explain) { /* --explain traces one context, so it stays on one thread */
+        int status = decide_stream_threads(program, opt.threads, in, in_name);
+        if (in != stdin) fclose(in);
+        pol_program_free(program);
+        if (fclose(stdout) != 0 && status != EXIT_TROUBLE) status = report_write_error();
+        return status;
+    }
+
     worker w;
     int status;
     st = worker_init(&w, program);
+    if (st == POL_OK && opt.explain) st = pol_context_set_trace(w.ctx, explain_event, &w.explain);
     if (st != POL_OK) {
         fprintf(stderr, "polvm: %s\n", pol_status_name(st));
         status = EXIT_TROUBLE;

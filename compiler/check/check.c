@@ -93,6 +93,7 @@ void check_unknown(check_result *r, ast_loc loc, const char *what, const char *n
     for (size_t i = 0; i < n; i++)
         lengths[i] = strlen(candidates[i]);
     int best = polS_closest(name, strlen(name), candidates, lengths, n);
+    what = diag_tr(r->diag, what);
     if (best >= 0)
         diag_error(r->diag, loc, "unknown %s '%s'; did you mean '%s'?", what, name, candidates[best]);
     else
@@ -118,7 +119,7 @@ void check_unknown_enum_value(check_result *r, ast_loc loc, uint32_t enum_index,
     for (uint32_t i = 0; i < e->nvalues; i++)
         names[i] = check_str(r, e->values[i]);
     char what[256];
-    snprintf(what, sizeof what, "value of %s", check_str(r, e->name));
+    snprintf(what, sizeof what, diag_tr(r->diag, "value of %s"), check_str(r, e->name));
     check_unknown(r, loc, what, name, names, e->nvalues);
 }
 
@@ -135,9 +136,16 @@ uint32_t check_add_rule(check_result *r, const ast_node *n, int kind, const char
     rule->target = target;
     /* the rule's first source line, trimmed, as its text */
     const char *s = r->source, *end = r->source + r->source_len;
-    for (int line = 1; s < end && line < n->loc.line; s++)
+    int line = 1;
+    if (r->text_cursor && r->text_cursor_line <= n->loc.line) { /* go on from the last rule's line */
+        s = r->text_cursor;
+        line = r->text_cursor_line;
+    }
+    for (; s < end && line < n->loc.line; s++)
         if (*s == '\n')
             line++;
+    r->text_cursor = s;
+    r->text_cursor_line = line;
     const char *start = s;
     while (start < end && (*start == ' ' || *start == '\t'))
         start++;
@@ -179,6 +187,13 @@ check_result *check_tree(ast_tree *tree, diag_ctx *diag, const char *source, siz
     check_routing_decl(r);
     check_rules(r);
     check_routes_analyse(r);
+    if (diag_error_count(diag) == 0) { /* the lints read a clean tree; after an error they would only add noise */
+        check_completeness(r);
+        check_unreachable(r);
+        check_unused(r);
+        check_needed_attributes(r);
+        check_dates(r);
+    }
     return r;
 }
 

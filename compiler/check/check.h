@@ -68,6 +68,8 @@ typedef struct check_result {
     diag_ctx *diag;
     const char *source;
     size_t source_len;
+    const char *text_cursor; /* check_add_rule: the start of line text_cursor_line, so rules in source order */
+    int text_cursor_line;    /* cost one scan of the source in all (0: not set) */
     polP_program *prog; /* header, strings, enums, records, entity types, entities, rules, outputs, sets */
 
     /* the declaring nodes, by index */
@@ -93,6 +95,9 @@ typedef struct check_result {
     const ast_node *routing_node;
     uint32_t nroutes;
     check_route *routes;
+    uint32_t nunrouted, unrouted_cap; /* `unrouted` declarations (rule and target unused) */
+    check_route *unrouted;
+    int werror_unused_;  /* (reserved) */
     uint32_t ncond_fields;  /* fields the route conditions use, and the domain over them */
     uint32_t *cond_fields;
     uint64_t domain_size;

@@ -9,7 +9,8 @@ static ast_list *decls(check_result *r) { return &r->tree->decls; }
 /* Report a second definition of a name, pointing at the first */
 static void duplicate(check_result *r, const ast_node *n, const char *what, ast_loc first)
 {
-    diag_error(r->diag, n->name_loc.line ? n->name_loc : n->loc, "%s '%s' is defined twice", what, n->name);
+    diag_error(r->diag, n->name_loc.line ? n->name_loc : n->loc, "%s '%s' is defined twice", diag_tr(r->diag, what),
+               n->name);
     diag_note(r->diag, first, "first defined here");
 }
 
@@ -291,7 +292,7 @@ static void check_entity(check_result *r, uint32_t index)
             for (uint32_t k = 0; k < et->nattrs; k++)
                 names[k] = check_str(r, et->attrs[k].name);
             char what[256];
-            snprintf(what, sizeof what, "attribute of %s", d->name2);
+            snprintf(what, sizeof what, diag_tr(r->diag, "attribute of %s"), d->name2);
             check_unknown(r, name_loc(init), what, init->name, names, et->nattrs);
             continue;
         }

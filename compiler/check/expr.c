@@ -85,7 +85,8 @@ static void unknown_name(check_result *r, ast_node *n, const check_env *env)
     for (const check_scope *s = env->scope; s; s = s->outer)
         if (k < cap)
             names[k++] = s->name;
-    for (uint32_t i = 0; i < p->records[0].nfields && k < cap; i++)
+    /* while the applicant's own defaults are checked, its fields are counted but not yet stored */
+    for (uint32_t i = 0; p->records[0].fields && i < p->records[0].nfields && k < cap; i++)
         names[k++] = check_str(r, p->records[0].fields[i].name);
     for (uint32_t i = 0; i < p->nentities && k < cap; i++)
         names[k++] = check_str(r, p->entities[i].name);
@@ -212,7 +213,7 @@ static check_sem *check_member(check_result *r, ast_node *n, const check_env *en
             for (uint32_t i = 0; i < rec->nfields; i++)
                 names[i] = check_str(r, rec->fields[i].name);
             char what[256];
-            snprintf(what, sizeof what, "field of %s", check_str(r, rec->name));
+            snprintf(what, sizeof what, diag_tr(r->diag, "field of %s"), check_str(r, rec->name));
             check_unknown(r, n->name_loc.line ? n->name_loc : n->loc, what, n->name, names, rec->nfields);
             return fail(r, n);
         }
@@ -237,7 +238,7 @@ static check_sem *check_member(check_result *r, ast_node *n, const check_env *en
         for (uint32_t i = 0; i < et->nattrs; i++)
             names[i] = check_str(r, et->attrs[i].name);
         char what[256];
-        snprintf(what, sizeof what, "attribute of %s", check_str(r, et->name));
+        snprintf(what, sizeof what, diag_tr(r->diag, "attribute of %s"), check_str(r, et->name));
         check_unknown(r, n->name_loc.line ? n->name_loc : n->loc, what, n->name, names, et->nattrs);
         return fail(r, n);
     }
@@ -907,9 +908,10 @@ int check_assign(check_result *r, ast_loc loc, polP_type from, polP_type to, con
     char b1[128], b2[128];
     if (from.kind == POL_T_NULL || (from.nullable && !to.nullable && check_type_equal(from, to)))
         diag_error(r->diag, loc, "%s may be null here, but is declared %s (write %s? or give a value with ?\?)",
-                   what, tname(r, to, b1), tname(r, to, b2));
+                   diag_tr(r->diag, what), tname(r, to, b1), tname(r, to, b2));
     else
-        diag_error(r->diag, loc, "%s is declared %s, but this is %s", what, tname(r, to, b1), tname(r, from, b2));
+        diag_error(r->diag, loc, "%s is declared %s, but this is %s", diag_tr(r->diag, what), tname(r, to, b1),
+                   tname(r, from, b2));
     return 0;
 }
 

@@ -63,6 +63,19 @@ void check_routing_decl(check_result *r);
 void check_rules(check_result *r);          /* calls check_route_rule for each route, in source order */
 void check_route_rule(check_result *r, ast_node *route, const char *clause);
 void check_routes_analyse(check_result *r);
+/* Key lists of a route or `unrouted` declaration as value bitmaps, its condition checked (routes.c) */
+uint64_t **check_route_keys(check_result *r, ast_node *n, int *ok);
+/* The lints, after a clean check: completeness (completeness.c), unreachable rules, unused declarations,
+ * attributes outputs need, dates outside the year (lint.c, unused.c) */
+void check_unrouted_rule(check_result *r, ast_node *n, const char *clause);
+void check_completeness(check_result *r);
+void check_unreachable(check_result *r);
+void check_unused(check_result *r);
+void check_needed_attributes(check_result *r);
+void check_dates(check_result *r);
+/* "region=吴江" for an example record in a message (routes.c) */
+void check_describe_point(const check_result *r, uint64_t point, char *buf, size_t size);
+void check_describe_cell(const check_result *r, uint64_t cell, char *buf, size_t size);
 uint32_t check_add_rule(check_result *r, const ast_node *n, int kind, const char *clause, uint32_t target);
 
 #endif

@@ -24,7 +24,7 @@ static int name_is_free(check_result *r, const ast_node *n, int is_output)
     else if (strmap_get(&r->entity_names, n->name, len, &index))
         clash = "an entity";
     if (clash)
-        diag_error(r->diag, name_loc(n), "'%s' is already %s", n->name, clash);
+        diag_error(r->diag, name_loc(n), "'%s' is already %s", n->name, diag_tr(r->diag, clash));
     return clash == NULL;
 }
 
@@ -36,7 +36,7 @@ static int check_condition(check_result *r, ast_node *cond, const check_env *env
         return 0;
     if (c->type.kind != POL_T_BOOL) {
         char buf[128];
-        diag_error(r->diag, cond->loc, "the condition of %s must be a bool, not %s", what,
+        diag_error(r->diag, cond->loc, "the condition of %s must be a bool, not %s", diag_tr(r->diag, what),
                    check_type_name(r, c->type, buf, sizeof buf));
         return 0;
     }
@@ -146,6 +146,9 @@ static void check_item_decl(check_result *r, ast_node *n, const char *clause)
     switch (n->kind) {
     case AST_ROUTE:
         check_route_rule(r, n, clause);
+        break;
+    case AST_UNROUTED:
+        check_unrouted_rule(r, n, clause);
         break;
     case AST_FINDING:
         check_finding(r, n, &env, clause);

@@ -17,6 +17,8 @@ struct diag_ctx {
     FILE *out; /* NULL: count only */
     locale_t utf8; /* (locale_t)0 when no UTF-8 locale exists: then a built-in width table is used */
     int errors, warnings;
+    diag_lang lang;
+    int werror;
 };
 
 static locale_t utf8_locale(void)
@@ -53,6 +55,28 @@ void diag_free(diag_ctx *d)
 }
 
 int diag_error_count(const diag_ctx *d) { return d->errors; }
+void diag_set_lang(diag_ctx *d, diag_lang lang) { d->lang = lang; }
+diag_lang diag_get_lang(const diag_ctx *d) { return d->lang; }
+void diag_set_werror(diag_ctx *d, int on) { d->werror = on != 0; }
+
+diag_lang diag_lang_from_env(void)
+{
+    static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v)
+            return strncmp(v, "zh", 2) == 0 ? DIAG_LANG_ZH : DIAG_LANG_EN;
+    }
+    return DIAG_LANG_EN;
+}
+
+const char *diag_tr(const diag_ctx *d, const char *english)
+{
+    if (!d || d->lang != DIAG_LANG_ZH || !english)
+        return english;
+    const char *zh = diag_catalog_lookup(english);
+    return zh ? zh : english;
+}
 int diag_warning_count(const diag_ctx *d) { return d->warnings; }
 const char *diag_path(const diag_ctx *d) { return d->path; }
 
@@ -211,9 +235,12 @@ static void print_line(const diag_ctx *d, const char *line, size_t len)
 }
 
 static const char *const level_names[] = {"error", "warning", "note"};
+static const char *const level_names_zh[] = {"错误", "警告", "附注"};
 
 void diag_vreport(diag_ctx *d, diag_level level, ast_loc loc, const char *fmt, va_list ap)
 {
+    if (level == DIAG_WARNING && d->werror)
+        level = DIAG_ERROR;
     if (level == DIAG_ERROR)
         d->errors++;
     else if (level == DIAG_WARNING)
@@ -226,11 +253,12 @@ void diag_vreport(diag_ctx *d, diag_level level, ast_loc loc, const char *fmt, v
     size_t col_byte = loc.col > 0 ? (size_t)loc.col - 1 : 0;
     int start = have_line ? display_col(d->utf8, line, line_len, col_byte) : (int)col_byte;
 
+    const char *level_name = d->lang == DIAG_LANG_ZH ? level_names_zh[level] : level_names[level];
     if (loc.line > 0)
-        fprintf(d->out, "%s:%d:%d: %s: ", d->path, loc.line, start + 1, level_names[level]);
+        fprintf(d->out, "%s:%d:%d: %s: ", d->path, loc.line, start + 1, level_name);
     else
-        fprintf(d->out, "%s: %s: ", d->path, level_names[level]);
-    vfprintf(d->out, fmt, ap);
+        fprintf(d->out, "%s: %s: ", d->path, level_name);
+    vfprintf(d->out, diag_tr(d, fmt), ap);
     fputc('\n', d->out);
     if (!have_line)
         return;

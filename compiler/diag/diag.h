@@ -24,6 +24,25 @@ void diag_vreport(diag_ctx *d, diag_level level, ast_loc loc, const char *fmt, v
 #define diag_warning(d, loc, ...) diag_report((d), DIAG_WARNING, (loc), __VA_ARGS__)
 #define diag_note(d, loc, ...) diag_report((d), DIAG_NOTE, (loc), __VA_ARGS__)
 
+/* Messages in English (the default) or Chinese; the format strings passed to diag_report are English and are
+ * looked up in the catalogue (catalog.c) when the language is Chinese. */
+typedef enum diag_lang { DIAG_LANG_EN, DIAG_LANG_ZH } diag_lang;
+void diag_set_lang(diag_ctx *d, diag_lang lang);
+diag_lang diag_get_lang(const diag_ctx *d);
+/* The language the environment asks for: the first set of LC_ALL, LC_MESSAGES, LANG; zh* means Chinese. */
+diag_lang diag_lang_from_env(void);
+/* The Chinese of an English message or fragment (when the language is Chinese and the catalogue has it) */
+const char *diag_tr(const diag_ctx *d, const char *english);
+const char *diag_catalog_lookup(const char *english); /* NULL when absent */
+size_t diag_catalog_size(void);                                   /* for tests: the entries */
+void diag_catalog_entry(size_t i, const char **en, const char **zh);
+/* Bison's "syntax error, unexpected X, expecting A or B" in the diagnostics' language, into buf */
+const char *diag_syntax_text(const diag_ctx *d, const char *bison_message, char *buf, size_t size);
+/* Token names as bison lists them ("`->` or identifier"; len bytes) in the diagnostics' language, into buf */
+const char *diag_token_list(const diag_ctx *d, const char *list, size_t len, char *buf, size_t size);
+/* Report warnings as errors (`--werror`) */
+void diag_set_werror(diag_ctx *d, int on);
+
 int diag_error_count(const diag_ctx *d);
 int diag_warning_count(const diag_ctx *d);
 const char *diag_path(const diag_ctx *d);

@@ -174,6 +174,7 @@ polP_program *emit_program(check_result *r, const uint8_t source_sha256[32])
     e.line = 0;
     e.rule = POL_NONE;
     emit_op(&e, POL_OP_HALT, 0, 0);
+    emit_thread_jumps(&e);
     p->nlocals = e.locals_max;
     p->max_stack = (uint32_t)e.max_depth;
     strmap_free(&e.const_index);

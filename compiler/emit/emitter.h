@@ -27,5 +27,7 @@ void emit_expr(emitter *e, const ast_node *n);
 /* Start a loop over a list field or a range; returns the address of its NEXT (whose exit is patched later) */
 uint32_t emit_loop_start(emitter *e, const ast_node *source, uint32_t loop);
 void emit_routing(emitter *e);
+/* Shorten jumps that land on jumps (peephole.c); run once all code is placed */
+void emit_thread_jumps(emitter *e);
 
 #endif

@@ -134,6 +134,7 @@ static const char *const kind_names[AST__COUNT] = {
     [AST_APPLICANT] = "applicant", [AST_ENTITY_TYPE] = "entity-type", [AST_ENTITY] = "entity",
     [AST_CONST] = "const",         [AST_ROUTING] = "routing",     [AST_CLAUSE] = "clause",
     [AST_ROUTE] = "route",         [AST_KEYLIST] = "keys",        [AST_FINDING] = "finding",
+    [AST_UNROUTED] = "unrouted",
     [AST_FOREACH] = "for-each",    [AST_LET] = "let",             [AST_OUTPUT] = "output",
     [AST_FIELD] = "field",         [AST_TYPE] = "type",           [AST_ATTR_INIT] = "attr",
     [AST_INT] = "int",             [AST_NUMBER] = "number",       [AST_DATE] = "date",
@@ -301,6 +302,15 @@ void ast_dump(const ast_node *n, FILE *out)
         if (n->a)
             dump_sub("where", n->a, out);
         fprintf(out, " %s)", n->name);
+        break;
+    case AST_UNROUTED:
+        fputs("(unrouted (keys", out);
+        dump_list(&n->list, out);
+        fputc(')', out);
+        if (n->a)
+            dump_sub("where", n->a, out);
+        dump_child(n->b, out);
+        fputc(')', out);
         break;
     case AST_KEYLIST:
         if (n->list.n == 0)

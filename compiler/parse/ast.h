@@ -29,6 +29,8 @@ typedef enum ast_kind {
     AST_CLAUSE,      /* name: clause id (e.g. 三(一)), str: title or NULL, list: items */
     AST_ROUTE,       /* list: AST_KEYLIST (one per routing key), a: where-expr or NULL, name: target */
     AST_KEYLIST,     /* list: AST_NAME values; empty list means '*' (any) */
+    AST_UNROUTED,    /* list: AST_KEYLIST (one per routing key), a: where-expr or NULL, b: reason (AST_STRING):
+                        records the notice does not handle, declared so (no code; read by the completeness check) */
     AST_FINDING,     /* op: AST_FIND_*, a: condition, b: message (AST_STRING) */
     AST_FOREACH,     /* name: variable, a: source (AST_NAME list field or AST_RANGE), list: items */
     AST_LET,         /* name, a: expr */
@@ -106,6 +108,9 @@ struct ast_node {
 typedef struct ast_tree {
     ast_list decls;
     struct ast_arena *arena;
+    /* every `#` comment, in source order, as AST_TEXT nodes (loc: from `#` to the line's end; str: the text from
+     * `#`, trailing blanks dropped): not part of the program, kept for polc fmt */
+    ast_list comments;
 } ast_tree;
 
 ast_tree *ast_tree_new(void);

@@ -25,6 +25,7 @@ int parse_begin(parse_state *ps, ast_tree *tree, const char *text, size_t len, d
     ps->unwind_to = -1;
     for (int i = 0; i < 3; i++)
         ps->recent[i].kind = -1;
+    ps->held_kind = -1;
     if (ps->len > INT_MAX - 2) {
         ast_loc nowhere = {0, 0, 0, 0};
         diag_error(diag, nowhere, "the file is too large (more than 2 GB)");
@@ -103,9 +104,95 @@ static void track_statement(parse_state *ps, int kind, ast_loc loc)
     }
 }
 
+static ast_loc just_after(ast_loc loc)
+{
+    ast_loc at = {loc.end_line, loc.end_col + 1, loc.end_line, loc.end_col};
+    return at;
+}
+
+/* Pop the innermost open block (a `{` the parser has not thrown away, or a string or interpolation) and give
+ * the token that closes it; -1 when nothing is open. */
+static int next_closer(parse_state *ps)
+{
+    while (ps->nopens > 0) {
+        const parse_open *open = &ps->opens[--ps->nopens];
+        if (open->kind == PARSE_OPEN_STRING)
+            return T_STR_END;
+        if (open->kind == PARSE_OPEN_INTERP)
+            return T_INTERP_END;
+        if (!open->dropped)
+            return '}';
+    }
+    return -1;
+}
+
+static int any_open(const parse_state *ps)
+{
+    for (int i = 0; i < ps->nopens; i++)
+        if (ps->opens[i].kind != PARSE_OPEN_BRACE || !ps->opens[i].dropped)
+            return 1;
+    return 0;
+}
+
+static const char *declaration_keyword(int kind)
+{
+    switch (kind) {
+    case T_POLICY: return "policy";
+    case T_ENUM: return "enum";
+    case T_RECORD: return "record";
+    case T_APPLICANT: return "applicant";
+    case T_ENTITY: return "entity";
+    case T_CONST: return "const";
+    case T_ROUTING: return "routing";
+    default: return "clause";
+    }
+}
+
+/* A declaration keyword or the end of the file inside `{ }`: neither can be there, so a `}` was forgotten.
+ * Say so once, where the `}` belongs (after the last token), and hand the parser the missing closing tokens
+ * before the held-back one: the unclosed block and the declaration after it both parse. */
+static void supply_missing_closers(parse_state *ps, int kind, ast_loc loc)
+{
+    ast_loc at = ps->recent[0].kind >= 0 ? just_after(ps->recent[0].loc) : loc;
+    if (kind == T_END)
+        diag_error(ps->diag, at, "missing `}` at the end of the file");
+    else
+        diag_error(ps->diag, at, "missing `}` before `%s`", declaration_keyword(kind));
+    for (int i = ps->nopens - 1; i >= 0; i--) {
+        const parse_open *open = &ps->opens[i];
+        if (open->kind == PARSE_OPEN_INTERP || (open->kind == PARSE_OPEN_BRACE && !open->dropped)) {
+            diag_note(ps->diag, open->loc, "this `{` is not closed");
+            break;
+        }
+    }
+    ps->held_kind = kind;
+    ps->held_loc = loc;
+}
+
 int parse_lex(YYSTYPE *value, YYLTYPE *loc, parse_state *ps)
 {
-    int kind = lex_lex(value, loc, ps->scanner);
+    int kind = T_END, synthetic = 0;
+    if (ps->held_kind < 0) {
+        kind = lex_lex(value, loc, ps->scanner);
+        if ((kind == T_END || starts_declaration(kind)) && any_open(ps))
+            supply_missing_closers(ps, kind, *loc);
+    }
+    if (ps->held_kind >= 0) {
+        kind = next_closer(ps);
+        if (kind >= 0) {
+            synthetic = 1;
+            loc->line = loc->end_line = ps->held_loc.line;
+            loc->col = ps->held_loc.col;
+            loc->end_col = ps->held_loc.col - 1;
+            if (kind == '}')
+                value->op = 0;
+        } else {
+            kind = ps->held_kind;
+            *loc = ps->held_loc;
+            ps->held_kind = -1;
+        }
+    }
+    track_statement(ps, kind, *loc); /* before recent[] moves on: it looks at the previous token */
     ps->recent[2] = ps->recent[1];
     ps->recent[1] = ps->recent[0];
     parse_token *tok = &ps->recent[0];
@@ -113,7 +200,7 @@ int parse_lex(YYSTYPE *value, YYLTYPE *loc, parse_state *ps)
     tok->loc = *loc;
     tok->text = NULL;
     tok->len = 0;
-    track_statement(ps, kind, *loc);
+    tok->synthetic = synthetic;
     if (kind == T_IDENT || kind == T_CLAUSE_ID) {
         tok->text = value->text;
         tok->len = strlen(value->text);
@@ -153,12 +240,6 @@ void parse_report_invalid(parse_state *ps, ast_loc loc, const char *bytes, size_
 
 /* ---- syntax errors ----------------------------------------------------------------------------------------- */
 
-static ast_loc just_after(ast_loc loc)
-{
-    ast_loc at = {loc.end_line, loc.end_col + 1, loc.end_line, loc.end_col};
-    return at;
-}
-
 /* Full-width and typographic punctuation that an input method slips in for pol's ASCII punctuation. Such
  * characters are legal inside identifiers, so they surface as odd identifiers next to a syntax error. */
 static const struct {
@@ -183,7 +264,7 @@ static int hint_look_alike(parse_state *ps, const parse_token *tok)
             if (i + n <= tok->len && memcmp(tok->text + i, look_alikes[k].utf8, n) == 0) {
                 ast_loc at = {tok->loc.line, tok->loc.col + (int)i, tok->loc.line, tok->loc.col + (int)(i + n) - 1};
                 diag_note(ps->diag, at, "`%s` is %s; pol's punctuation is ASCII: write `%s`", look_alikes[k].utf8,
-                          look_alikes[k].name, look_alikes[k].ascii);
+                          diag_tr(ps->diag, look_alikes[k].name), look_alikes[k].ascii);
                 return 1;
             }
         }
@@ -196,7 +277,7 @@ static const char *const keywords[] = {
     "clause", "route",   "where",   "violation", "todo", "warning", "when",  "for",   "each",    "in",
     "let",    "output",  "list",    "string", "int",   "number",    "bool",   "date",  "true",    "false",
     "null",   "not",     "and",     "or",    "if",     "then",      "else",   "match", "count",   "any",
-    "all",    "sum",     "years",   "at",    "routed", "findings",
+    "all",    "sum",     "years",   "at",    "routed", "findings", "unrouted",
 };
 
 /* A plain ASCII identifier one or two edits from a keyword is most likely that keyword misspelt. */
@@ -259,29 +340,40 @@ static int hint_statement(parse_state *ps, const parse_token *tok, const parse_t
     return 0;
 }
 
-/* A declaration keyword or the end of the file inside `{ }`: the brace was not closed. */
-static int looks_unclosed(const parse_state *ps, const parse_token *tok)
-{
-    return ps->nopens > 0 && ps->opens[ps->nopens - 1].kind != PARSE_OPEN_STRING &&
-           (tok->kind == T_END || starts_declaration(tok->kind));
-}
-
 void parse_discard_brace(parse_state *ps, ast_loc loc)
 {
-    if (ps->unclosed)
-        return; /* the next `}` is wanted to close the block left open */
-    for (int i = ps->nopens - 1; i >= 0; i--) {
-        parse_open *open = &ps->opens[i];
-        if (open->kind == PARSE_OPEN_BRACE && open->loc.line == loc.line && open->loc.col == loc.col) {
-            open->dropped = 1;
-            return;
-        }
+    int i = ps->nopens - 1;
+    while (i >= 0 && !(ps->opens[i].kind == PARSE_OPEN_BRACE && ps->opens[i].loc.line == loc.line &&
+                       ps->opens[i].loc.col == loc.col))
+        i--;
+    if (i < 0)
+        return;
+    /* An unindented line opening a block inside another block: most likely the next top-level declaration,
+     * after a block whose `}` was forgotten. */
+    int enclosing = i - 1;
+    while (enclosing >= 0 && ps->opens[enclosing].kind != PARSE_OPEN_BRACE)
+        enclosing--;
+    char first = ps->text[ps->opens[i].line_start];
+    if (!ps->unclosed && enclosing >= 0 && first != ' ' && first != '\t') {
+        ps->unclosed = 1;
+        diag_note(ps->diag, ps->opens[enclosing].loc, "this `{` is not closed");
     }
+    if (!ps->unclosed) {
+        ps->opens[i].dropped = 1;
+        return;
+    }
+    /* Its `}` is wanted to close the block left open: the scanner forgets this `{`, so that `}` closes that
+     * block for the scanner too. */
+    memmove(&ps->opens[i], &ps->opens[i + 1], (size_t)(ps->nopens - i - 1) * sizeof ps->opens[0]);
+    ps->nopens--;
 }
 
 void parse_syntax_error(parse_state *ps, const char *message)
 {
     const parse_token *tok = &ps->recent[0], *prev = &ps->recent[1];
+    ps->unclosed = 0;
+    if (tok->synthetic)
+        return; /* a `}` supplied after "missing `}`" was reported: recovery goes on quietly */
     if (tok->kind == T_INVALID) {
         parse_report_invalid(ps, tok->loc, tok->text, tok->len);
         return;
@@ -298,17 +390,19 @@ void parse_syntax_error(parse_state *ps, const char *message)
     const char *what = strncmp(message, unexpected, n) == 0 ? message + n : NULL;
     const char *wanted = what ? strstr(what, expecting) : NULL;
     int on_later_line = prev->kind >= 0 && (tok->kind == T_END || tok->loc.line > prev->loc.end_line);
+    char text[1024], list[1024], token[256]; /* the message in the diagnostics' language (diag/syntax.c) */
     if (wanted && on_later_line) {
         /* like gcc: the thing missing at the end of a line is reported there, not at the next line's start */
-        diag_error(ps->diag, just_after(prev->loc), "syntax error, expecting %s before %.*s",
-                   wanted + sizeof expecting - 1, (int)(wanted - what), what);
+        const char *want = wanted + sizeof expecting - 1;
+        diag_error(ps->diag, just_after(prev->loc), "syntax error, expecting %s before %s",
+                   diag_token_list(ps->diag, want, strlen(want), list, sizeof list),
+                   diag_token_list(ps->diag, what, (size_t)(wanted - what), token, sizeof token));
     } else if (tok->kind == T_END && prev->kind >= 0) {
-        diag_error(ps->diag, just_after(prev->loc), "%s", message);
+        diag_error(ps->diag, just_after(prev->loc), "%s", diag_syntax_text(ps->diag, message, text, sizeof text));
     } else {
-        diag_error(ps->diag, tok->loc, "%s", message);
+        diag_error(ps->diag, tok->loc, "%s", diag_syntax_text(ps->diag, message, text, sizeof text));
     }
 
-    ps->unclosed = looks_unclosed(ps, tok);
     if (hint_look_alike(ps, tok) || hint_look_alike(ps, prev))
         return;
     if (tok->kind == '=' && !wanted && ends_operand(prev->kind)) {
@@ -317,10 +411,6 @@ void parse_syntax_error(parse_state *ps, const char *message)
     }
     if (hint_statement(ps, tok, prev, on_later_line))
         return;
-    if (ps->unclosed) {
-        diag_note(ps->diag, ps->opens[ps->nopens - 1].loc, "this `{` is not closed");
-        return;
-    }
     for (int i = 0; i < 3; i++)
         if (hint_misspelt_keyword(ps, &ps->recent[i]))
             break;

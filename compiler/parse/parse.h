@@ -19,6 +19,7 @@ typedef enum parse_open_kind { PARSE_OPEN_BRACE, PARSE_OPEN_STRING, PARSE_OPEN_I
 typedef struct parse_open {
     parse_open_kind kind;
     ast_loc loc; /* of the `{` or the opening `"` */
+    size_t line_start; /* offset of the start of its line */
     int dropped; /* the parser threw this `{` away while recovering from an error: drop its `}` too */
 } parse_open;
 
@@ -35,6 +36,7 @@ typedef struct parse_token {
     ast_loc loc;
     const char *text; /* identifier, clause id or invalid bytes (in the arena), else NULL */
     size_t len;
+    int synthetic;    /* a closing token supplied for a `}` (or string end) missing before it */
 } parse_token;
 
 /* The rule or declaration being read: its keyword, whether it has had its `when`, `:` and `->` yet, and how
@@ -67,6 +69,8 @@ typedef struct parse_state {
     ast_loc buf_loc;
     /* parser side */
     parse_token recent[3]; /* [0] the latest token read (the lookahead at an error), [1] the one before, ... */
+    int held_kind;         /* >= 0: a declaration keyword or the end of the file met inside `{ }`, held back */
+    ast_loc held_loc;      /* while the closing tokens that are missing before it are handed out */
     parse_statement stmt;  /* the latest rule or declaration begun, for hints */
     parse_statement stmt_before; /* the one before (when the lookahead itself begins a new one) */
     int unclosed;          /* the latest error looks like a `{` left unclosed (its `}` is then still wanted) */

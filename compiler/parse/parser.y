@@ -102,6 +102,7 @@ static const char *plain_text(parse_state *ps, ast_node *string, const char *wha
 %token EQ "`==`" NE "`!=`" LE "`<=`" GE "`>=`" COALESCE "`??`" ARROW "`->`" DOTDOT "`..`"
 %token POLICY "`policy`" VERSION "`version`" YEAR "`year`" ENUM "`enum`" RECORD "`record`"
 %token APPLICANT "`applicant`" ENTITY "`entity`" CONST "`const`" ROUTING "`routing`" BY "`by`"
+%token UNROUTED "`unrouted`"
 %token CLAUSE "`clause`" ROUTE "`route`" WHERE "`where`" VIOLATION "`violation`" TODO "`todo`"
 %token WARNING "`warning`" WHEN "`when`" FOR "`for`" EACH "`each`" IN "`in`" LET "`let`" OUTPUT "`output`"
 %token LIST "`list`" STRING "`string`" INT "`int`" NUMBER "`number`" BOOL "`bool`" DATE "`date`"
@@ -129,9 +130,10 @@ static const char *plain_text(parse_state *ps, ast_node *string, const char *wha
 %token <op> '{'
 %destructor { parse_discard_brace(ps, @$); } '{'
 
-%type <node> decl rule title policy_version type field bounds bound attr_init keylist source where arm else_arm expr string
+%type <node> decl rule title policy_version type field bounds bound attr_init keylist source where arm else_arm
+%type <node> expr string
 %type <list> rules fields attr_inits enum_values words keylists key_values set_values arms args arglist parts
-%type <text> word type_name
+%type <text> word type_name value_name
 %type <op> finding_kind agg_kind
 %type <ival> policy_year
 
@@ -186,7 +188,7 @@ lbrace: '{'                                    { (void)$1; } ;
 sep: ',' | ';' ;
 
 enum_values: %empty                            { $$ = (ast_list){0}; }
-           | enum_values IDENT                 { $$ = list_add(ps, $1, named(ps, AST_NAME, @2, $2, @2)); }
+           | enum_values value_name            { $$ = list_add(ps, $1, named(ps, AST_NAME, @2, $2, @2)); }
            | enum_values sep
            | enum_values error
            ;
@@ -231,18 +233,15 @@ words: word                                    { $$ = list_of(ps, named(ps, AST_
      | words ',' word                          { $$ = list_add(ps, $1, named(ps, AST_NAME, @3, $3, @3)); }
      ;
 
-/* A field, attribute or member name: an identifier, or a keyword that cannot be mistaken there (so records
- * may have fields called `year` or `date`, read as `c.year`, `p.date`). */
+/* A field, attribute or member name: an identifier, or a keyword that reads naturally as one (so records may
+ * have fields called `year` or `date`, read as `c.year`, `p.date`). Keywords that begin declarations and
+ * rules are left out: they mark where a block was left unclosed. */
 word: IDENT
-    | POLICY { $$ = "policy"; } | VERSION { $$ = "version"; } | YEAR { $$ = "year"; } | ENUM { $$ = "enum"; }
-    | RECORD { $$ = "record"; } | APPLICANT { $$ = "applicant"; } | ENTITY { $$ = "entity"; }
-    | CONST { $$ = "const"; } | ROUTING { $$ = "routing"; } | BY { $$ = "by"; } | CLAUSE { $$ = "clause"; }
-    | ROUTE { $$ = "route"; } | VIOLATION { $$ = "violation"; } | TODO { $$ = "todo"; }
-    | WARNING { $$ = "warning"; } | WHEN { $$ = "when"; } | EACH { $$ = "each"; } | LET { $$ = "let"; }
-    | OUTPUT { $$ = "output"; } | LIST { $$ = "list"; } | STRING { $$ = "string"; } | INT { $$ = "int"; }
+    | VERSION { $$ = "version"; } | YEAR { $$ = "year"; } | BY { $$ = "by"; } | WHEN { $$ = "when"; }
+    | EACH { $$ = "each"; } | LIST { $$ = "list"; } | STRING { $$ = "string"; } | INT { $$ = "int"; }
     | NUMBER { $$ = "number"; } | BOOL { $$ = "bool"; } | DATE { $$ = "date"; } | COUNT { $$ = "count"; }
     | ANY { $$ = "any"; } | ALL { $$ = "all"; } | SUM { $$ = "sum"; } | ROUTED { $$ = "routed"; }
-    | FINDINGS { $$ = "findings"; }
+    | FINDINGS { $$ = "findings"; } | UNROUTED { $$ = "unrouted"; }
     ;
 
 /* ---- rules (at the top level, in a clause block, in a `for each`) ------------------------------------------ */
@@ -256,6 +255,10 @@ rules: %empty                                  { $$ = (ast_list){0}; }
 rule: ROUTE keylists where ARROW IDENT         {
                                                    $$ = named(ps, AST_ROUTE, @$, $5, @5);
                                                    $$->a = $3;
+                                                   $$ = with_list(ps, $$, $2);
+                                               }
+    | UNROUTED keylists where ':' string       {
+                                                   $$ = inner(ps, leaf(ps, AST_UNROUTED, @$), $3, $5, NULL);
                                                    $$ = with_list(ps, $$, $2);
                                                }
     | finding_kind WHEN expr ':' string        { $$ = inner(ps, leaf(ps, AST_FINDING, @$), $3, $5, NULL); $$->op = $1; }
@@ -281,8 +284,8 @@ keylists: keylist                              { $$ = list_of(ps, $1); }
 keylist: '*'                                   { $$ = leaf(ps, AST_KEYLIST, @$); }
        | key_values                            { $$ = with_list(ps, leaf(ps, AST_KEYLIST, @$), $1); }
        ;
-key_values: IDENT                              { $$ = list_of(ps, named(ps, AST_NAME, @1, $1, @1)); }
-          | key_values ',' IDENT               { $$ = list_add(ps, $1, named(ps, AST_NAME, @3, $3, @3)); }
+key_values: value_name                         { $$ = list_of(ps, named(ps, AST_NAME, @1, $1, @1)); }
+          | key_values ',' value_name          { $$ = list_add(ps, $1, named(ps, AST_NAME, @3, $3, @3)); }
           ;
 where: %empty                                  { $$ = NULL; }
      | WHERE expr                              { $$ = $2; }
@@ -333,13 +336,19 @@ expr: expr OR expr                             { $$ = binary(ps, @$, AST_OP_OR, 
     | NULL                                     { $$ = leaf(ps, AST_NULL, @$); }
     | ROUTED                                   { $$ = leaf(ps, AST_ROUTED, @$); }
     | string
-    | IDENT                                    { $$ = named(ps, AST_NAME, @$, $1, @$); }
+    | value_name                               { $$ = named(ps, AST_NAME, @$, $1, @$); }
     ;
+
+/* `unrouted` begins a rule, yet it is also a fine enumeration value (a decision's status: eligible, ineligible,
+ * unrouted), so it stays usable as a name wherever values are written. */
+value_name: IDENT
+          | UNROUTED                           { $$ = "unrouted"; }
+          ;
 
 agg_kind: COUNT { $$ = AST_AGG_COUNT; } | ANY { $$ = AST_AGG_ANY; } | ALL { $$ = AST_AGG_ALL; } ;
 
 set_values: %empty                             { $$ = (ast_list){0}; }
-          | set_values IDENT                   { $$ = list_add(ps, $1, named(ps, AST_NAME, @2, $2, @2)); }
+          | set_values value_name              { $$ = list_add(ps, $1, named(ps, AST_NAME, @2, $2, @2)); }
           | set_values sep
           | set_values error
           ;
@@ -534,7 +543,7 @@ static const char *plain_text(parse_state *ps, ast_node *string, const char *wha
     for (int i = 0; i < string->list.n; i++) {
         ast_node *part = string->list.items[i];
         if (part->kind != AST_TEXT) {
-            diag_error(ps->diag, part->loc, "%s must be plain text, without `{...}`", what);
+            diag_error(ps->diag, part->loc, "%s must be plain text, without `{...}`", diag_tr(ps->diag, what));
             return "";
         }
     }

@@ -336,6 +336,36 @@ static void put_output(FILE *out, const polP_program *p, int32_t b)
         fprintf(out, "<output %" PRId32 "?>", b);
 }
 
+/* The let whose value local a holds: the LET rule whose code ends by storing into a (POL_NONE when none) */
+static uint32_t let_of_local(const polP_program *p, uint8_t a)
+{
+    if (!p->srcmap)
+        return POL_NONE;
+    for (uint32_t i = 0; i < p->ncode; i++) {
+        uint32_t r = p->srcmap[i].rule;
+        if (p->code[i].op == POL_OP_STORE && p->code[i].a == a && r < p->nrules &&
+            p->rules[r].kind == POLP_RULE_LET && (i + 1 == p->ncode || p->srcmap[i + 1].rule != r))
+            return r;
+    }
+    return POL_NONE;
+}
+
+/* "local 3 (let 计年起)": the let's name is the word after `let` in its rule's text */
+static void put_local(FILE *out, const polP_program *p, uint8_t a)
+{
+    fprintf(out, "local %u", a);
+    uint32_t r = let_of_local(p, a);
+    if (r == POL_NONE || p->rules[r].text >= p->nstrings)
+        return;
+    const char *text = p->strings[p->rules[r].text].bytes;
+    if (strncmp(text, "let ", 4) != 0)
+        return;
+    size_t n = strcspn(text + 4, " =:");
+    fputs(" (let ", out);
+    put_text(out, text + 4, n, 0);
+    fputc(')', out);
+}
+
 /* The comment that says what instruction addr does with its operands. */
 static void put_comment(FILE *out, const polP_program *p, uint32_t addr)
 {
@@ -372,7 +402,7 @@ static void put_comment(FILE *out, const polP_program *p, uint32_t addr)
         break;
     case POL_OP_LOAD:
     case POL_OP_STORE:
-        fprintf(out, "local %u", in->a);
+        put_local(out, p, in->a);
         break;
     case POL_OP_ITERRANGE:
         fprintf(out, "loop %u over lo..hi", in->a);
@@ -458,18 +488,78 @@ static void put_table(FILE *out, const polP_program *p, uint32_t addr)
 
 /* ---- the code ---------------------------------------------------------------------------------------------- */
 
-static void put_rule_heading(FILE *out, const polP_program *p, uint32_t rule)
+/* The clause of a rule inside addresses [from, to), or POL_NONE */
+static uint32_t clause_within(const polP_program *p, uint32_t from, uint32_t to)
 {
-    if (rule == POL_NONE || rule >= p->nrules) {
-        fputs(rule == POL_NONE ? "-- glue (no rule)\n" : "-- <rule ?>\n", out);
+    for (uint32_t i = from; i < to && i < p->ncode; i++)
+        if (p->srcmap[i].rule < p->nrules)
+            return p->rules[p->srcmap[i].rule].clause;
+    return POL_NONE;
+}
+
+/* The clause an instruction comes from. Glue of a `for each` (its start, NEXT, LOOP and range bounds) has no rule
+ * of its own, but the loop stands in the clause block of the rules in its body; other glue (a route cell's
+ * fall-through) takes the clause of the rule before it on the same line. POL_NONE when there is none. */
+static uint32_t clause_of(const polP_program *p, uint32_t addr)
+{
+    const polP_srcloc *loc = &p->srcmap[addr];
+    if (loc->rule < p->nrules)
+        return p->rules[loc->rule].clause;
+    if (loc->line == 0)
+        return POL_NONE;
+    uint32_t at = addr;
+    while (at < p->ncode && p->srcmap[at].rule == POL_NONE && p->srcmap[at].line == loc->line &&
+           p->code[at].op != POL_OP_ITERLIST && p->code[at].op != POL_OP_ITERRANGE && p->code[at].op != POL_OP_NEXT &&
+           p->code[at].op != POL_OP_LOOP)
+        at++; /* range bounds: on to their ITERRANGE */
+    if (at < p->ncode && p->srcmap[at].rule == POL_NONE && p->srcmap[at].line == loc->line) {
+        const polP_instr *in = &p->code[at];
+        if ((in->op == POL_OP_ITERLIST || in->op == POL_OP_ITERRANGE) && at + 1 < p->ncode &&
+            p->code[at + 1].op == POL_OP_NEXT && p->code[at + 1].b > 0)
+            return clause_within(p, at + 2, (uint32_t)p->code[at + 1].b);
+        if (in->op == POL_OP_NEXT && in->b > 0)
+            return clause_within(p, at + 1, (uint32_t)in->b);
+        if (in->op == POL_OP_LOOP && in->b >= 0 && (uint32_t)in->b < at)
+            return clause_within(p, (uint32_t)in->b + 1, at);
+    }
+    for (uint32_t j = addr; j-- > 0;)
+        if (p->srcmap[j].rule < p->nrules)
+            return p->rules[p->srcmap[j].rule].line == loc->line ? p->rules[p->srcmap[j].rule].clause : POL_NONE;
+    return POL_NONE;
+}
+
+static void put_clause(FILE *out, const polP_program *p, uint32_t clause)
+{
+    if (clause == POL_NONE)
+        fputs("no clause", out);
+    else
+        put_string(out, p, clause, 0);
+}
+
+static void put_rule_heading(FILE *out, const polP_program *p, uint32_t rule, uint32_t addr)
+{
+    if (rule == POL_NONE && !p->srcmap) {
+        fputs("-- glue\n", out);
+        return;
+    }
+    if (rule == POL_NONE) {
+        const polP_srcloc *loc = &p->srcmap[addr];
+        if (loc->line == 0) {
+            fputs("-- glue (no source line)\n", out);
+            return;
+        }
+        fprintf(out, "-- glue (line %" PRIu32 ", ", loc->line);
+        put_clause(out, p, clause_of(p, addr));
+        fputs(")\n", out);
+        return;
+    }
+    if (rule >= p->nrules) {
+        fputs("-- <rule ?>\n", out);
         return;
     }
     const polP_rule *r = &p->rules[rule];
-    fprintf(out, "-- rule %" PRIu32 " (line %" PRIu32, rule, r->line);
-    if (r->clause != POL_NONE) {
-        fputs(", ", out);
-        put_string(out, p, r->clause, 0);
-    }
+    fprintf(out, "-- rule %" PRIu32 " (line %" PRIu32 ", ", rule, r->line);
+    put_clause(out, p, r->clause);
     fputs("): ", out);
     put_string(out, p, r->text, 0);
     fputc('\n', out);
@@ -478,11 +568,12 @@ static void put_rule_heading(FILE *out, const polP_program *p, uint32_t rule)
 static void put_location(FILE *out, const polP_program *p, uint32_t addr)
 {
     const polP_srcloc *loc = &p->srcmap[addr];
-    fprintf(out, "[line %" PRIu32, loc->line);
-    if (loc->rule < p->nrules && p->rules[loc->rule].clause != POL_NONE) {
-        fputs(", ", out);
-        put_string(out, p, p->rules[loc->rule].clause, 0);
+    if (loc->line == 0) {
+        fputs("[no source line]", out);
+        return;
     }
+    fprintf(out, "[line %" PRIu32 ", ", loc->line);
+    put_clause(out, p, clause_of(p, addr));
     fputc(']', out);
 }
 
@@ -497,7 +588,7 @@ static void put_code(FILE *out, const polP_program *p)
         const polP_instr *in = &p->code[i];
         uint32_t r = p->srcmap ? p->srcmap[i].rule : POL_NONE;
         if (i == 0 || r != rule)
-            put_rule_heading(out, p, r);
+            put_rule_heading(out, p, r, i);
         rule = r;
         if (in->op < POL_OP__COUNT)
             fprintf(out, "%4" PRIu32 "  %-12s  %3u  %8" PRId32, i, polO_info[in->op].name, in->a, in->b);
@@ -508,7 +599,7 @@ static void put_code(FILE *out, const polP_program *p)
         /* every opcode with an operand gets a comment resolving it; the others only a source line */
         int commented = in->op < POL_OP__COUNT &&
                         (polO_info[in->op].a != POL_OPND_NONE || polO_info[in->op].b != POL_OPND_NONE);
-        int located = p->srcmap && p->srcmap[i].line != 0;
+        int located = p->srcmap != NULL; /* every instruction: its line and clause, or that it has none */
         if (commented || located)
             fputs("  ; ", out);
         if (commented)

@@ -172,6 +172,69 @@ typedef struct pol_finding {
 POL_API size_t pol_finding_count(const pol_context *ctx);
 POL_API pol_status pol_finding_get(const pol_context *ctx, size_t index, pol_finding *out);
 
+/* ---- explanations: tracing an evaluation (doc/explain.md) ---- */
+/* With a trace set on a context, pol_evaluate calls it once for each rule it tries, in the order it tries
+ * them, with what the rule read and what it decided. Without one, evaluation runs exactly as before. */
+typedef enum pol_rule_kind {
+    POL_RULE_VIOLATION = 0, /* = pol_finding_kind */
+    POL_RULE_TODO = 1,
+    POL_RULE_WARNING = 2,
+    POL_RULE_ROUTE = 3,
+    POL_RULE_OUTPUT = 4,
+    POL_RULE_LET = 5
+} pol_rule_kind;
+POL_API const char *pol_rule_kind_name(pol_rule_kind kind); /* "violation" ... "let" */
+
+typedef enum pol_read_kind {
+    POL_READ_FIELD = 0,  /* a field of the record: "level" */
+    POL_READ_ELEMENT,    /* a field of a list element: "papers[0].similarity" (elements counted from 0) */
+    POL_READ_LET,        /* a let's value: "工程师达标年数" */
+    POL_READ_OUTPUT,     /* an output already set: "receiver" */
+    POL_READ_ROUTED,     /* the committee the routes chose, or one of its attributes: "routed.authority" */
+    POL_READ_FINDINGS    /* the number of findings of a kind so far: "findings(violation)" */
+} pol_read_kind;
+
+typedef struct pol_trace_read {
+    pol_read_kind kind;
+    const char *name; /* NUL-terminated */
+    pol_value value;
+    int iteration;    /* the event's iteration it was read in, or -1 outside the rule's loops */
+} pol_trace_read;
+
+/* One pass of a loop that the rule itself runs (an aggregate such as count(y in a .. b where ...)); loops
+ * nested inside it are not listed, their reads belong to the pass of the outer loop they ran in. */
+typedef struct pol_trace_iteration {
+    int loop;         /* 0 for the rule's first loop, 1 for its second, ... */
+    int64_t item;     /* a range loop's integer, or a list loop's element index */
+    const char *list; /* a list loop's field name; NULL for a range */
+    int selected;     /* the pass reached the aggregate's update: counted (count, sum), matched (any),
+                         broke it (all) */
+} pol_trace_iteration;
+
+typedef struct pol_trace_event {
+    int rule;           /* index in the program's rule table (source order) */
+    pol_rule_kind kind;
+    const char *clause; /* the notice's clause, "" outside a clause */
+    int line;           /* source line */
+    const char *text;   /* the rule's first source line */
+    const char *name;   /* let and output: their name; route: the entity it routes to; else NULL */
+    int fired;          /* route: chosen; finding: raised; let and output: computed (always 1) */
+    pol_value value;    /* let and output: the value; finding: the message; route: the entity; else null */
+    size_t nreads;
+    const pol_trace_read *reads; /* in the order read; a name read again in the same pass is listed once */
+    size_t niterations;
+    const pol_trace_iteration *iterations;
+    size_t dropped_reads; /* reads left out beyond the per-event cap (4096) */
+} pol_trace_event;
+
+/* Everything an event points to is valid only during the call. */
+typedef void (*pol_trace_fn)(void *ud, const pol_trace_event *event);
+/* Set (fn not NULL) or remove (fn NULL) the trace of ctx. POL_ERR_NOMEM when its tables cannot be made. */
+POL_API pol_status pol_context_set_trace(pol_context *ctx, pol_trace_fn fn, void *ud);
+/* The event as one line of text without a newline (doc/explain.md), snprintf-style: writes at most size
+ * bytes including the NUL (cut at a character boundary), returns the length the whole line needs. */
+POL_API size_t pol_trace_event_text(const pol_trace_event *event, char *buf, size_t size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -220,6 +220,7 @@ void pol_context_free(pol_context *ctx)
     chunks_free(ctx, ctx->eval_text.head);
     polX_array_free(prog->alloc, prog->ud, ctx->findings, ctx->findings_capacity, sizeof(polX_finding));
     polX_array_free(prog->alloc, prog->ud, ctx->error, ctx->error_capacity, 1);
+    polX_trace_free(ctx);
     prog->alloc(prog->ud, ctx->block, ctx->block_size, 0);
     prog->alloc(prog->ud, ctx, sizeof *ctx, 0);
 }

@@ -161,6 +161,8 @@ struct pol_context {
     char *error; /* NUL-terminated; error_length bytes */
     size_t error_length, error_capacity;
     int error_slot;
+
+    struct polX_tracer *trace; /* pol_context_set_trace; NULL: evaluations are not traced */
 };
 
 /* n bytes from the arena, NULL when the allocator fails. */
@@ -184,5 +186,18 @@ pol_status polX_complete_record(pol_context *ctx);
 /* ---- eval.c ---------------------------------------------------------------------------------------------- */
 /* Run the code from address 0 to HALT on the completed record. */
 pol_status polX_run(pol_context *ctx);
+/* The same, reporting each rule to ctx->trace (the same interpreter, with a step hook at each fetch). */
+pol_status polX_run_traced(pol_context *ctx);
+
+/* ---- trace.c: explanations ------------------------------------------------------------------------------ */
+typedef struct polX_tracer polX_tracer;
+/* Before a traced run. */
+void polX_trace_start(pol_context *ctx);
+/* The interpreter is about to execute next_pc; prev_pc (POL_NONE at the start) was executed last and sp is
+ * the stack after it. Reports the rule that ends when next_pc belongs to another rule. */
+void polX_trace_step(pol_context *ctx, uint32_t prev_pc, uint32_t next_pc, const polX_value *sp);
+/* HALT reached: report the rule still open. */
+void polX_trace_finish(pol_context *ctx);
+void polX_trace_free(pol_context *ctx);
 
 #endif

@@ -9,11 +9,15 @@ trap 'rm -rf "$tmp"' EXIT
 passed=0
 failed=0
 
-# diagnostics: stderr must be exactly NAME.expected, exit status 1
+# diagnostics: stderr must be exactly NAME.expected, exit status 1; NAME.args, when present, holds more polc
+# options (e.g. --werror for a policy that has only warnings, --lang zh); the language is English unless asked
 for src in tests/golden/errors/*.pol; do
     [ -e "$src" ] || continue
     expected=${src%.pol}.expected
-    "$polc" "$src" -o "$tmp/out.pbc" 2>"$tmp/stderr" >/dev/null
+    args=
+    [ -e "${src%.pol}.args" ] && args=$(cat "${src%.pol}.args")
+    # shellcheck disable=SC2086 # args holds several words
+    LC_ALL= LC_MESSAGES= LANG=C "$polc" $args "$src" -o "$tmp/out.pbc" 2>"$tmp/stderr" >/dev/null
     status=$?
     if [ "$status" -eq 1 ] && cmp -s "$tmp/stderr" "$expected"; then
         passed=$((passed + 1))
@@ -51,16 +55,45 @@ for records in tests/golden/decisions/*.jsonl examples/applicants.jsonl; do
     fi
 done
 
+# coverage: the examples' expected decisions hold every finding, status and interview value of the contract
+if python3 tests/golden/coverage.py examples/expected/applicants.expected.jsonl >"$tmp/coverage"; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1)); echo "FAIL coverage of examples/expected/applicants.expected.jsonl"; cat "$tmp/coverage"
+fi
+
+# explanations: polvm --explain on explain/records.jsonl must print explain/records.expected exactly, and its
+# decision lines (those not indented) must be what polvm prints without --explain
+if "$polc" tests/golden/explain/trace.pol -o "$tmp/explain.pbc" 2>/dev/null; then
+    "$polvm" --explain "$tmp/explain.pbc" tests/golden/explain/records.jsonl >"$tmp/explain.out"
+    "$polvm" "$tmp/explain.pbc" tests/golden/explain/records.jsonl >"$tmp/plain.out"
+    grep -v '^  ' "$tmp/explain.out" >"$tmp/explain.decisions"
+    if cmp -s "$tmp/explain.out" tests/golden/explain/records.expected &&
+        cmp -s "$tmp/explain.decisions" "$tmp/plain.out"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1)); echo "FAIL tests/golden/explain"
+        diff tests/golden/explain/records.expected "$tmp/explain.out" | head -20
+        diff "$tmp/plain.out" "$tmp/explain.decisions" | head -5
+    fi
+else
+    failed=$((failed + 1)); echo "FAIL tests/golden/explain/trace.pol does not compile"
+fi
+
 # determinism: the same source compiles to the same bytes, wherever and whenever it is compiled
 mkdir -p "$tmp/elsewhere"
 cp policies/suzhou-2024.pol "$tmp/elsewhere/moved.pol"
 "$polc" policies/suzhou-2024.pol -o "$tmp/a.pbc" &&
-    (cd "$tmp/elsewhere" && SOURCE_DATE_EPOCH=1 TZ=Asia/Shanghai "$OLDPWD/$polc" moved.pol -o b.pbc) &&
+    (case $polc in /*) ;; *) polc=$PWD/$polc ;; esac
+     cd "$tmp/elsewhere" && SOURCE_DATE_EPOCH=1 TZ=Asia/Shanghai "$polc" moved.pol -o b.pbc) &&
     if cmp -s "$tmp/a.pbc" "$tmp/elsewhere/b.pbc"; then
         passed=$((passed + 1))
     else
         failed=$((failed + 1)); echo "FAIL determinism: two compilations differ"
     fi
+
+# auditing: the listing of the 2024 policy, and poldiff's diff and impact for examples/amendment (audit.sh)
+. tests/golden/audit.sh
 
 echo "golden: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -406,24 +406,51 @@ static void test_misspelt_keyword(void **state)
 static void test_unclosed_brace(void **state)
 {
     (void)state;
-    /* before the next declaration: that declaration's `}` closes the open block, nothing cascades */
+    /* a declaration keyword cannot be inside braces: one error where the `}` belongs, and both the open block
+     * and the declaration after it are kept */
     expect_errors("enum 级别 { 初级 中级\n\nrecord R {\n  year: int\n}\nconst ok = 1\n",
-                  "p.pol:1:22: error: syntax error, expecting identifier or '}' or ',' or ';' before `record`\n"
+                  "p.pol:1:22: error: missing `}` before `record`\n"
                   "enum 级别 { 初级 中级\n"
                   "                     ^\n"
                   "p.pol:1:11: note: this `{` is not closed\n"
                   "enum 级别 { 初级 中级\n"
                   "          ^\n",
-                  "(enum 级别 初级 中级 R)\n(const ok 1)\n");
-    /* at the end of the file */
-    expect_errors("applicant {\n  id: string\n",
-                  "p.pol:2:13: error: syntax error, unexpected end of file\n"
-                  "  id: string\n"
-                  "            ^\n"
+                  "(enum 级别 初级 中级)\n(record R (field year int))\n(const ok 1)\n");
+    /* the innermost open block is the one named */
+    expect_errors("clause 一 {\n  for each p in papers {\n    todo when x : \"m\"\n\nclause 二 {\n}\n",
+                  "p.pol:3:22: error: missing `}` before `clause`\n"
+                  "    todo when x : \"m\"\n"
+                  "                     ^\n"
+                  "p.pol:2:24: note: this `{` is not closed\n"
+                  "  for each p in papers {\n"
+                  "                       ^\n",
+                  "(clause 一 (for-each p papers (todo x \"m\")))\n(clause 二)\n");
+    /* before an entity (no keyword): the unindented line that opens a block gives it away */
+    expect_errors("record R {\n  a: int\n\n部门 X {\n  b = 1\n}\nconst ok = 1\n",
+                  "p.pol:4:6: error: syntax error, unexpected identifier, expecting ':'\n"
+                  "部门 X {\n"
+                  "     ^\n"
+                  "p.pol:1:10: note: this `{` is not closed\n"
+                  "record R {\n"
+                  "         ^\n",
+                  "(record R (field a int))\n(const ok 1)\n");
+    /* at the end of the file, even in the middle of a field or of a string's interpolation */
+    expect_errors("applicant {\n  id: string\n  level:",
+                  "p.pol:3:9: error: missing `}` at the end of the file\n"
+                  "  level:\n"
+                  "        ^\n"
                   "p.pol:1:11: note: this `{` is not closed\n"
                   "applicant {\n"
                   "          ^\n",
-                  "");
+                  "(applicant (field id string))\n");
+    expect_errors("const a = \"abc {x",
+                  "p.pol:1:18: error: missing `}` at the end of the file\n"
+                  "const a = \"abc {x\n"
+                  "                 ^\n"
+                  "p.pol:1:16: note: this `{` is not closed\n"
+                  "const a = \"abc {x\n"
+                  "               ^\n",
+                  "(const a (string \"abc \" x))\n");
 }
 
 static void test_no_cascade_after_a_broken_block_header(void **state)

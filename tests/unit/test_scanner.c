@@ -14,6 +14,7 @@
 #include "date.h"
 #include "parse.h"
 #include "parser.h"
+#include "scanner.h"
 
 /* The tokens of text as one line of words; the diagnostics printed while scanning go to *messages. */
 typedef struct scanned {
@@ -91,7 +92,7 @@ static scanned scan_n(const char *text, size_t len, char **locs)
     YYSTYPE value;
     YYLTYPE loc;
     for (int n = 0;; n++) {
-        int kind = parse_lex(&value, &loc, &ps);
+        int kind = lex_lex(&value, &loc, ps.scanner);
         if (kind == T_END)
             break;
         if (n)

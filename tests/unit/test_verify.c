@@ -856,12 +856,12 @@ static void test_listing_of_a_tiny_program(void **state)
         "   3  JUMPF           0         6  ; -> 6  [line 12, 三(一)]\n"
         "   4  CONST           0         1  ; \"初级不受理\"  [line 12, 三(一)]\n"
         "   5  FINDING         0         0  ; violation rule 0  [line 12, 三(一)]\n"
-        "-- rule 1 (line 14): output due_at = due at 17:00\n"
-        "   6  FIELD           0         1  ; due  [line 14]\n"
-        "   7  AT              0      1020  ; at 17:00  [line 14]\n"
-        "   8  OUTSET          0         0  ; due_at  [line 14]\n"
-        "-- glue (no rule)\n"
-        "   9  HALT            0         0\n";
+        "-- rule 1 (line 14, no clause): output due_at = due at 17:00\n"
+        "   6  FIELD           0         1  ; due  [line 14, no clause]\n"
+        "   7  AT              0      1020  ; at 17:00  [line 14, no clause]\n"
+        "   8  OUTSET          0         0  ; due_at  [line 14, no clause]\n"
+        "-- glue (no source line)\n"
+        "   9  HALT            0         0  ; [no source line]\n";
     if (strcmp(text, expected) != 0)
         fail_msg("listing differs; got:\n%s", text);
     free(text);
@@ -881,8 +881,8 @@ static void test_listing_resolves_every_operand(void **state)
     polD_listing(&b.p, out);
     fclose(out);
     assert_null(strstr(text, "?>"));
-    assert_non_null(strstr(text, "  31  ATTR            0         0  ; .phone  [line 30]\n"));
-    assert_non_null(strstr(text, "  36  SWITCH          0         0  ; table 0  [line 30]\n"
+    assert_non_null(strstr(text, "  31  ATTR            0         0  ; .phone  [line 30, no clause]\n"));
+    assert_non_null(strstr(text, "  36  SWITCH          0         0  ; table 0  [line 30, no clause]\n"
                                  "                                 ;   初级 -> 37\n"
                                  "                                 ;   中级 -> 39\n"
                                  "                                 ;   else -> 41\n"));

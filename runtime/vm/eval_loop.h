@@ -1,0 +1,370 @@
+/* eval_loop.h: the interpreter's loop, included by eval.c twice: as polX_run (POLX_TRACED 0) and as
+ * polX_run_traced (POLX_TRACED 1), whose only difference is the step hook in FETCH. One source, so the traced
+ * run decides exactly as the plain one, and the plain one carries no trace code at all.
+ * Expects POLX_RUN_NAME, POLX_TRACED and the VM_* / FETCH / FAIL / CHECK macros of eval.c. */
+
+pol_status POLX_RUN_NAME(pol_context *ctx)
+{
+    const pol_program *prog = ctx->prog;
+    const polP_program *p = prog->p;
+    const polP_instr *code = p->code, *ins;
+    polX_value *sp = ctx->stack, *locals = ctx->locals, *outputs = ctx->outputs;
+    polX_loop *loops = ctx->loops, *loop;
+    uint32_t pc = 0, budget = prog->limits.max_instructions;
+    polX_value v;
+    int c;
+#if POLX_TRACED
+    uint32_t traced_pc = POL_NONE; /* the instruction executed last */
+    polX_trace_start(ctx);
+#endif
+#ifdef POLX_COMPUTED_GOTO
+    static const void *const dispatch[POL_OP__COUNT + 1] = {POL_OPCODES(POLX_LABEL) &&L_BAD};
+#endif
+
+    for (;;) {
+        FETCH();
+        VM_DISPATCH(ins->op)
+        {
+            VM_CASE(NOP) VM_BREAK;
+            VM_CASE(CONST)
+            {
+                *sp++ = prog->consts[ins->b];
+                VM_BREAK;
+            }
+            VM_CASE(FIELD)
+            {
+                uint32_t list = prog->list_of_field[ins->b];
+                if (list == POL_NONE) {
+                    *sp++ = ctx->fields[ins->b];
+                } else {
+                    v = polX_null();
+                    v.tag = POL_T_LIST;
+                    v.x.ref = (uint32_t)ins->b;
+                    v.u.i = ctx->lists[list].count;
+                    *sp++ = v;
+                }
+                VM_BREAK;
+            }
+            VM_CASE(ELEM)
+            {
+                loop = &loops[ins->a];
+                if (loop->kind != POLX_LOOP_LIST || loop->pos < 0 || loop->pos >= loop->count)
+                    FAIL("not inside a loop over a list");
+                const polX_list *list = &ctx->lists[loop->list];
+                if ((uint32_t)ins->b >= list->nfields)
+                    FAIL("the element has no such field");
+                *sp++ = list->rows[(size_t)loop->pos * list->nfields + (uint32_t)ins->b];
+                VM_BREAK;
+            }
+            VM_CASE(ITEM)
+            {
+                loop = &loops[ins->a];
+                if (loop->kind != POLX_LOOP_RANGE || loop->pos < 0 || loop->pos >= loop->count)
+                    FAIL("not inside a loop over a range");
+                *sp++ = polX_int(loop->lo + loop->pos);
+                VM_BREAK;
+            }
+            VM_CASE(LOAD)
+            {
+                *sp++ = locals[ins->a];
+                VM_BREAK;
+            }
+            VM_CASE(STORE)
+            {
+                locals[ins->a] = *--sp;
+                VM_BREAK;
+            }
+            VM_CASE(OUTGET)
+            {
+                *sp++ = outputs[ins->b];
+                VM_BREAK;
+            }
+            VM_CASE(OUTSET)
+            {
+                v = *--sp;
+                if (v.tag == POL_T_INT && p->outputs[ins->b].type.kind == POL_T_NUMBER)
+                    v = polX_number((double)v.u.i); /* an int where a number is declared */
+                outputs[ins->b] = v;
+                VM_BREAK;
+            }
+            VM_CASE(ROUTED)
+            {
+                *sp++ = ctx->routed;
+                VM_BREAK;
+            }
+            VM_CASE(ROUTE)
+            {
+                const polP_rule *rule = &p->rules[ins->b];
+                if (rule->kind != POLP_RULE_ROUTE || rule->target >= p->nentities)
+                    FAIL("the rule is not a route");
+                v = polX_null();
+                v.tag = POL_T_ENTITY;
+                v.x.ref = p->entities[rule->target].type;
+                v.u.i = rule->target;
+                ctx->routed = v;
+                VM_BREAK;
+            }
+            VM_CASE(ATTR)
+            {
+                if (sp[-1].tag != POL_T_NULL) {
+                    if (sp[-1].tag != POL_T_ENTITY)
+                        FAIL("not an entity");
+                    uint32_t e = (uint32_t)sp[-1].u.i;
+                    if ((uint32_t)ins->b >= prog->attr_base[e + 1] - prog->attr_base[e])
+                        FAIL("the entity has no such attribute");
+                    sp[-1] = prog->attrs[prog->attr_base[e] + (uint32_t)ins->b];
+                }
+                VM_BREAK;
+            }
+            VM_CASE(NOT)
+            {
+                if (sp[-1].tag == POL_T_BOOL)
+                    sp[-1].u.i = !sp[-1].u.i;
+                else if (sp[-1].tag != POL_T_NULL)
+                    FAIL("not a bool");
+                VM_BREAK;
+            }
+            VM_CASE(NEG)
+            {
+                if (sp[-1].tag == POL_T_INT)
+                    sp[-1] = sp[-1].u.i == INT64_MIN ? polX_number(-(double)INT64_MIN) : polX_int(-sp[-1].u.i);
+                else if (sp[-1].tag == POL_T_NUMBER)
+                    sp[-1].u.d = -sp[-1].u.d;
+                else if (sp[-1].tag != POL_T_NULL)
+                    FAIL("not a number");
+                VM_BREAK;
+            }
+            VM_CASE(ADD)
+            VM_CASE(SUB)
+            VM_CASE(MUL)
+            VM_CASE(DIV)
+            VM_CASE(MIN)
+            VM_CASE(MAX)
+            {
+                sp--;
+                if (!arith(ins->op, &sp[-1], &sp[0], &sp[-1]))
+                    FAIL("not numbers");
+                VM_BREAK;
+            }
+            VM_CASE(EQ)
+            VM_CASE(NE)
+            {
+                sp--;
+                c = equal(&sp[-1], &sp[0]);
+                sp[-1] = polX_bool(ins->op == POL_OP_EQ ? c : !c);
+                VM_BREAK;
+            }
+            VM_CASE(LT)
+            VM_CASE(LE)
+            VM_CASE(GT)
+            VM_CASE(GE)
+            {
+                sp--;
+                if (sp[-1].tag == POL_T_NULL || sp[0].tag == POL_T_NULL) {
+                    sp[-1] = polX_bool(0);
+                    VM_BREAK;
+                }
+                c = compare(&sp[-1], &sp[0]);
+                if (c == CMP_NONE)
+                    FAIL("the values cannot be compared");
+                switch (ins->op) {
+                case POL_OP_LT:
+                    c = c == -1;
+                    break;
+                case POL_OP_LE:
+                    c = c == -1 || c == 0;
+                    break;
+                case POL_OP_GT:
+                    c = c == 1;
+                    break;
+                default:
+                    c = c == 1 || c == 0;
+                    break;
+                }
+                sp[-1] = polX_bool(c);
+                VM_BREAK;
+            }
+            VM_CASE(ADDYEARS)
+            {
+                sp--; /* years on top, the date under it */
+                if (sp[-1].tag == POL_T_NULL || sp[0].tag == POL_T_NULL) {
+                    sp[-1] = polX_null();
+                    VM_BREAK;
+                }
+                if (sp[-1].tag != POL_T_DATE || sp[0].tag != POL_T_INT)
+                    FAIL("not a date and whole years");
+                int64_t years = sp[0].u.i;
+                if (years > 10000 || years < -10000) /* beyond any calendar year: keeps the sum in range */
+                    years = years > 0 ? 10000 : -10000;
+                sp[-1].u.i = polT_add_years(sp[-1].u.i, years);
+                VM_BREAK;
+            }
+            VM_CASE(AT)
+            {
+                if (sp[-1].tag == POL_T_DATE) {
+                    sp[-1] = polX_date(polX_day_of(sp[-1].u.i) * POLT_MINUTES_PER_DAY + ins->b, 1);
+                } else if (sp[-1].tag != POL_T_NULL) {
+                    FAIL("not a date");
+                }
+                VM_BREAK;
+            }
+            VM_CASE(YEAR)
+            {
+                if (sp[-1].tag == POL_T_DATE)
+                    sp[-1] = polX_int(polT_year(sp[-1].u.i));
+                else if (sp[-1].tag != POL_T_NULL)
+                    FAIL("not a date");
+                VM_BREAK;
+            }
+            VM_CASE(YEARSBETWEEN)
+            {
+                sp--; /* b on top, a under it */
+                if (sp[-1].tag == POL_T_NULL || sp[0].tag == POL_T_NULL)
+                    sp[-1] = polX_null();
+                else if (sp[-1].tag == POL_T_DATE && sp[0].tag == POL_T_DATE)
+                    sp[-1] = polX_int(polT_years_between(sp[-1].u.i, sp[0].u.i));
+                else
+                    FAIL("not dates");
+                VM_BREAK;
+            }
+            VM_CASE(INSET)
+            {
+                const polP_set *set = &p->sets[ins->b];
+                if (sp[-1].tag == POL_T_ENUM) {
+                    uint64_t i = (uint64_t)sp[-1].u.i;
+                    sp[-1] = polX_bool(sp[-1].x.ref == set->enum_index && i / 64 < set->nwords &&
+                                       (set->bits[i / 64] >> (i % 64) & 1));
+                } else if (sp[-1].tag == POL_T_NULL) {
+                    sp[-1] = polX_bool(0); /* like x == a or x == b: false for null */
+                } else {
+                    FAIL("not an enum value");
+                }
+                VM_BREAK;
+            }
+            VM_CASE(ISNULL)
+            {
+                sp[-1] = polX_bool(sp[-1].tag == POL_T_NULL);
+                VM_BREAK;
+            }
+            VM_CASE(JUMP)
+            {
+                pc = (uint32_t)ins->b;
+                VM_BREAK;
+            }
+            VM_CASE(JUMPF)
+            {
+                v = *--sp;
+                if (v.tag == POL_T_NULL || (v.tag == POL_T_BOOL && !v.u.i))
+                    pc = (uint32_t)ins->b;
+                else if (v.tag != POL_T_BOOL)
+                    FAIL("not a bool");
+                VM_BREAK;
+            }
+            VM_CASE(JUMPT)
+            {
+                v = *--sp;
+                if (v.tag == POL_T_BOOL && v.u.i)
+                    pc = (uint32_t)ins->b;
+                else if (v.tag != POL_T_BOOL && v.tag != POL_T_NULL)
+                    FAIL("not a bool");
+                VM_BREAK;
+            }
+            VM_CASE(JUMPNN)
+            {
+                if (sp[-1].tag != POL_T_NULL)
+                    pc = (uint32_t)ins->b;
+                else
+                    sp--;
+                VM_BREAK;
+            }
+            VM_CASE(SWITCH)
+            {
+                const polP_table *t = &p->tables[ins->b];
+                v = *--sp;
+                if (v.tag == POL_T_ENUM || v.tag == POL_T_INT)
+                    pc = v.u.i >= 0 && (uint64_t)v.u.i < t->nentries ? t->entries[v.u.i] : t->dflt;
+                else if (v.tag == POL_T_NULL)
+                    pc = t->dflt;
+                else
+                    FAIL("not an enum value or an integer");
+                VM_BREAK;
+            }
+            VM_CASE(ITERLIST)
+            {
+                uint32_t list = prog->list_of_field[ins->b];
+                if (list == POL_NONE)
+                    FAIL("not a list field");
+                loops[ins->a] = (polX_loop){POLX_LOOP_LIST, list, -1, ctx->lists[list].count, 0};
+                VM_BREAK;
+            }
+            VM_CASE(ITERRANGE)
+            {
+                sp -= 2; /* lo, then hi on top */
+                int64_t count = 0;
+                if (sp[0].tag != POL_T_NULL && sp[1].tag != POL_T_NULL) {
+                    if (sp[0].tag != POL_T_INT || sp[1].tag != POL_T_INT)
+                        FAIL("the range's ends are not integers");
+                    if (sp[1].u.i >= sp[0].u.i) {
+                        uint64_t span = (uint64_t)sp[1].u.i - (uint64_t)sp[0].u.i;
+                        if (span >= prog->limits.max_range_length) {
+                            polX_error_begin(ctx);
+                            add_where(ctx, pc - 1);
+                            polX_error_addf(ctx, "a range of more than %u integers", prog->limits.max_range_length);
+                            return polX_error_end(ctx, POL_ERR_LIMIT, -1);
+                        }
+                        count = (int64_t)span + 1;
+                    }
+                }
+                loops[ins->a] = (polX_loop){POLX_LOOP_RANGE, 0, -1, count, sp[0].u.i};
+                VM_BREAK;
+            }
+            VM_CASE(NEXT)
+            {
+                loop = &loops[ins->a];
+                if (loop->kind == POLX_LOOP_NONE)
+                    FAIL("the loop was not started");
+                if (++loop->pos >= loop->count)
+                    pc = (uint32_t)ins->b;
+                VM_BREAK;
+            }
+            VM_CASE(LOOP)
+            {
+                pc = (uint32_t)ins->b;
+                VM_BREAK;
+            }
+            VM_CASE(FORMAT)
+            {
+                sp -= ins->a;
+                CHECK(join_text(ctx, pc - 1, sp, ins->a, &v));
+                *sp++ = v;
+                VM_BREAK;
+            }
+            VM_CASE(FINDING)
+            {
+                sp--;
+                CHECK(add_finding(ctx, pc - 1, (uint32_t)ins->b, sp));
+                VM_BREAK;
+            }
+            VM_CASE(FINDCOUNT)
+            {
+                *sp++ = polX_int(ins->a < POLX_FINDING_KINDS ? (int64_t)ctx->kind_count[ins->a] : 0);
+                VM_BREAK;
+            }
+            VM_CASE(HALT)
+            {
+#if POLX_TRACED
+                polX_trace_finish(ctx);
+#endif
+                return POL_OK;
+            }
+            VM_BAD
+            {
+                FAIL("not an instruction");
+            }
+        }
+    }
+over_budget:
+    return polX_fail(ctx, POL_ERR_LIMIT, -1, "evaluation: more than %u instructions",
+                     prog->limits.max_instructions);
+}
+

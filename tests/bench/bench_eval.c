@@ -1,0 +1,163 @@
+/* bench_eval.c: the in-process figures of `make bench` for one compiled policy:
+ *   - evaluation alone: many records bound (through the JSON layer) into their own contexts beforehand, then
+ *     pol_evaluate over them round after round; nanoseconds of thread CPU time per decision;
+ *   - steady state: one context and one JSON reader decide every line of the file (pol_json_decide_line);
+ *     allocator calls after the first 1,000 lines (must be 0), and the bytes a context holds at most.
+ * usage: bench_eval FILE.pbc RECORDS.jsonl [--records M] [--rounds R] [--specialties FILE]
+ * --specialties: spread the records over the values listed (one a line) by setting their "specialty"
+ * after binding, so that a policy with a large key enum is exercised across its routes.
+ * Prints one line of key=value pairs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pol.h"
+#include "pol_json.h"
+
+/* A counting allocator: calls and live bytes, so the bench can say what a context holds and whether deciding
+ * a record allocates. */
+typedef struct counter {
+    size_t calls, live, peak;
+} counter;
+
+static void *counting_alloc(void *ud, void *ptr, size_t oldsize, size_t newsize) {
+    counter *c = ud;
+    c->calls++;
+    c->live = c->live - oldsize + newsize;
+    if (c->live > c->peak) c->peak = c->live;
+    if (newsize == 0) {
+        free(ptr);
+        return NULL;
+    }
+    return realloc(ptr, newsize);
+}
+
+static double cpu_seconds(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static double wall_seconds(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static char *slurp(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) return NULL;
+    size_t cap = 1 << 20, n = 0, got;
+    char *data = malloc(cap);
+    while (data != NULL && (got = fread(data + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) data = realloc(data, cap *= 2);
+    }
+    fclose(f);
+    *len = n;
+    return data;
+}
+
+static int die(const char *what, const char *detail) {
+    fprintf(stderr, "bench_eval: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
+    return 2;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 3) return die("usage: bench_eval FILE.pbc RECORDS.jsonl [--records M] [--rounds R] [--specialties FILE]", NULL);
+    size_t nrecords = 2000, rounds = 25;
+    const char *spread_path = NULL;
+    for (int i = 3; i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--records") == 0) nrecords = strtoul(argv[i + 1], NULL, 10);
+        else if (strcmp(argv[i], "--rounds") == 0) rounds = strtoul(argv[i + 1], NULL, 10);
+        else if (strcmp(argv[i], "--specialties") == 0) spread_path = argv[i + 1];
+        else return die("unknown option", argv[i]);
+    }
+    counter count = {0, 0, 0};
+    pol_config config = {counting_alloc, &count, {0, 0, 0, 0, 0}};
+    char reason[256] = "";
+    pol_program *program;
+    if (pol_program_load_file(argv[1], &config, &program, reason, sizeof reason) != POL_OK) return die(argv[1], reason);
+    size_t text_len, names_len = 0;
+    char *text = slurp(argv[2], &text_len), *names = NULL;
+    if (text == NULL) return die("cannot read", argv[2]);
+    const char *spread[1 << 15];
+    size_t nspread = 0;
+    if (spread_path != NULL) {
+        if ((names = slurp(spread_path, &names_len)) == NULL) return die("cannot read", spread_path);
+        for (char *p = names, *end = names + names_len; p < end && nspread < sizeof spread / sizeof *spread;) {
+            char *nl = memchr(p, '\n', (size_t)(end - p));
+            if (nl == NULL) nl = end;
+            *nl = '\0';
+            if (nl > p) spread[nspread++] = p;
+            p = nl + 1;
+        }
+    }
+    int specialty = pol_field_slot(program, "specialty", 9);
+
+    pol_json_reader *reader;
+    if (pol_json_reader_new(program, &config, &reader) != POL_OK) return die("no reader", NULL);
+
+    /* ---- evaluation alone ---- */
+    pol_context **ctx = calloc(nrecords, sizeof *ctx);
+    size_t bound = 0;
+    for (char *p = text, *end = text + text_len; p < end && bound < nrecords;) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (nl == NULL) nl = end;
+        if (pol_context_new(program, &ctx[bound]) != POL_OK) return die("no context", NULL);
+        if (pol_json_bind(reader, ctx[bound], p, (size_t)(nl - p)) != POL_OK) return die("bind", pol_json_error(reader));
+        if (nspread > 0) {
+            const char *name = spread[(bound * 7919u) % nspread];
+            if (pol_set_enum(ctx[bound], specialty, name, strlen(name)) != POL_OK) return die("spread", name);
+        }
+        if (pol_evaluate(ctx[bound]) != POL_OK) return die("evaluate", pol_context_error(ctx[bound]));
+        bound++;
+        p = nl + 1;
+    }
+    if (bound == 0) return die("no records", argv[2]);
+    size_t calls_before = count.calls;
+    double best = 1e30, cpu0 = cpu_seconds(), wall0 = wall_seconds();
+    for (size_t r = 0; r < rounds; r++) {
+        double t0 = cpu_seconds();
+        for (size_t i = 0; i < bound; i++)
+            if (pol_evaluate(ctx[i]) != POL_OK) return die("evaluate", pol_context_error(ctx[i]));
+        double t = cpu_seconds() - t0;
+        if (t < best) best = t;
+    }
+    double cpu = cpu_seconds() - cpu0, wall = wall_seconds() - wall0;
+    size_t eval_calls = count.calls - calls_before;
+    for (size_t i = 0; i < bound; i++) pol_context_free(ctx[i]);
+    free(ctx);
+
+    /* ---- steady state: one context, every line of the file ---- */
+    size_t live_before = count.live;
+    pol_context *one;
+    if (pol_context_new(program, &one) != POL_OK) return die("no context", NULL);
+    size_t context_new_bytes = count.live - live_before, context_max = context_new_bytes;
+    pol_json_buffer out;
+    pol_json_buffer_init(&out, &config);
+    size_t lines = 0, steady_calls = 0, warm = 1000, errors = 0;
+    for (char *p = text, *end = text + text_len; p < end;) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (nl == NULL) nl = end;
+        size_t before = count.calls;
+        out.length = 0;
+        if (pol_json_decide_line(reader, one, p, (size_t)(nl - p), ++lines, &out) != POL_OK) errors++;
+        if (lines > warm) steady_calls += count.calls - before;
+        if (count.live - live_before > context_max) context_max = count.live - live_before;
+        p = nl + 1;
+    }
+    pol_json_buffer_free(&out);
+    pol_context_free(one);
+    pol_json_reader_free(reader);
+    pol_program_free(program);
+    printf("records=%zu rounds=%zu ns_per_decision=%.1f best_round_ns=%.1f wall_ns=%.1f eval_allocs=%zu "
+           "lines=%zu errors=%zu steady_allocs=%zu context_new_bytes=%zu context_max_bytes=%zu\n",
+           bound, rounds, cpu * 1e9 / (double)(bound * rounds), best * 1e9 / (double)bound,
+           wall * 1e9 / (double)(bound * rounds), eval_calls, lines, errors, lines > warm ? steady_calls : 0,
+           context_new_bytes, context_max);
+    free(names);
+    free(text);
+    return 0;
+}

@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""run.py: the `make bench` driver. Prints, in one run, the figures of issue 7 as a Markdown table.
+
+    run.py --build DIR [--records N] [--threads N]
+
+Uses DIR/bin/polc, DIR/bin/polvm, DIR/bench/bench_eval and DIR/bench/decide_jansson, and keeps its inputs in
+DIR/bench/ (records from tests/reference/generate.py --valid-only, generated policies from gen_policy.py),
+made once and reused. Every time is measured on this machine as it is: CPU time (user + system, from
+wait4's rusage or the thread's clock) is the figure that other load on the machine disturbs least; wall
+time is shown beside it. Baselines are checked against polvm's output (compare_outputs.py) before timing."""
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+POLICY = os.path.join(ROOT, "policies", "suzhou-2024.pol")
+
+
+def run(argv, stdin=None, stdout=None):
+    """Run argv; returns (status, wall seconds, cpu seconds, peak resident KiB)."""
+    fin = open(stdin, "rb") if stdin else subprocess.DEVNULL
+    fout = open(stdout, "wb") if stdout else subprocess.DEVNULL
+    t0 = time.perf_counter()
+    p = subprocess.Popen(argv, stdin=fin, stdout=fout)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    for f in (fin, fout):
+        if f is not subprocess.DEVNULL:
+            f.close()
+    return p.returncode, wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss
+
+
+def best_of(n, argv, ok=(0,), **kw):
+    """The run with the least CPU time of n (each must exit with a status in ok)."""
+    best = None
+    for _ in range(n):
+        r = run(argv, **kw)
+        if r[0] not in ok:
+            sys.exit("bench: %s exited with %d" % (" ".join(argv), r[0]))
+        if best is None or r[2] < best[2]:
+            best = r
+    return best
+
+
+def kv(text):
+    return dict(x.split("=", 1) for x in text.split())
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--records", type=int, default=200000)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=3, help="runs per timing; the least CPU time is kept")
+    a = ap.parse_args()
+    b = os.path.abspath(a.build)
+    polc, polvm = os.path.join(b, "bin", "polc"), os.path.join(b, "bin", "polvm")
+    work = os.path.join(b, "bench")
+    bench_eval, jansson = os.path.join(work, "bench_eval"), os.path.join(work, "decide_jansson")
+    os.makedirs(work, exist_ok=True)
+    rows = []
+
+    def row(what, figure, target="", verdict=""):
+        rows.append((what, figure, target, verdict))
+
+    # ---- inputs, made once ----
+    records = os.path.join(work, "records-%d.jsonl" % a.records)
+    if not os.path.exists(records):
+        print("bench: generating %d contract-valid records (once) ..." % a.records, file=sys.stderr)
+        subprocess.check_call([sys.executable, os.path.join(ROOT, "tests", "reference", "generate.py"), "--seed",
+                               "1", "--count", str(a.records), "--valid-only", "-o", records + ".tmp"])
+        os.replace(records + ".tmp", records)
+    policies = [("2024 policy (%s routes)", POLICY, None)]
+    for n in (1000, 10000):
+        path = os.path.join(work, "routes-%d.pol" % n)
+        names = os.path.join(work, "routes-%d.specialties" % n)
+        subprocess.check_call([sys.executable, os.path.join(HERE, "gen_policy.py"), str(n), POLICY, path, names])
+        policies.append(("generated, %d routes" % n, path, names))
+    with open(POLICY, encoding="utf-8") as f:
+        n2024 = sum(1 for line in f if line.lstrip().startswith("route "))
+    policies[0] = (policies[0][0] % n2024, POLICY, None)
+
+    # ---- compile time ----
+    compile_ms = {}
+    for label, src, _ in policies:
+        pbc = os.path.splitext(os.path.join(work, os.path.basename(src)))[0] + ".pbc"
+        _, wall, cpu, _ = best_of(a.repeat, [polc, src, "-o", pbc])
+        compile_ms[label] = cpu * 1000
+        row("compile: " + label, "%.0f ms CPU (%.0f ms wall)" % (cpu * 1000, wall * 1000),
+            "< 1 s" if "10000" in label else "", ("met" if cpu < 1 else "NOT met") if "10000" in label else "")
+
+    # ---- evaluation alone ----
+    eval_ns = {}
+    for label, src, names in policies:
+        pbc = os.path.splitext(os.path.join(work, os.path.basename(src)))[0] + ".pbc"
+        argv = [bench_eval, pbc, records, "--records", "2000", "--rounds", "25"]
+        if names:
+            argv += ["--specialties", names]
+        out = kv(subprocess.check_output(argv, text=True))
+        eval_ns[label] = float(out["ns_per_decision"])
+        if names is None:
+            steady = out
+        target = verdict = ""
+        if names is None:
+            target, verdict = "<= 300 ns", "met" if eval_ns[label] <= 300 else "NOT met (%.0fx)" % (eval_ns[label] / 300)
+        elif "10000" in label:
+            base = eval_ns[policies[0][0]]
+            target = "<= 1.5x the 2024 policy"
+            verdict = "%.2fx: %s" % (eval_ns[label] / base, "met" if eval_ns[label] <= 1.5 * base else "NOT met")
+        row("evaluation alone: " + label, "%.0f ns/decision (best round %.0f)" % (
+            eval_ns[label], float(out["best_round_ns"])), target, verdict)
+    allocs = int(steady["steady_allocs"])
+    row("heap allocations per record, steady state (JSON in, decision out; %s lines)" % steady["lines"],
+        "%d in total after the first 1,000 lines" % allocs, "0", "met" if allocs == 0 else "NOT met")
+    ctx_bytes = int(steady["context_max_bytes"])
+    row("context size (made / most it held while deciding the file)",
+        "%d B / %.1f KiB" % (int(steady["context_new_bytes"]), ctx_bytes / 1024), "<= 64 KiB",
+        "met" if ctx_bytes <= 64 * 1024 else "NOT met")
+
+    # ---- end to end ----
+    pbc = os.path.join(work, "suzhou-2024.pbc")
+    ref = os.path.join(work, "polvm.out.jsonl")
+    status, *_ = run([polvm, pbc, records], stdout=ref)
+    if status != 0:
+        sys.exit("bench: polvm did not decide every record (exit %d)" % status)
+    n = a.records
+    _, wall1, cpu1, rss1 = best_of(a.repeat, [polvm, pbc, records])
+    e2e = n / cpu1
+    row("end to end, polvm, 1 thread (%d records, %.0f MB)" % (n, os.path.getsize(records) / 1e6),
+        "%.0f records/s CPU (%.0f wall), peak %.1f MiB" % (e2e, n / wall1, rss1 / 1024), ">= 600,000/s",
+        "met" if e2e >= 600000 else "NOT met (%.0f%%)" % (100 * e2e / 600000))
+    threads_out = os.path.join(work, "polvm-threads.out.jsonl")
+    run([polvm, "--threads", str(a.threads), pbc, records], stdout=threads_out)
+    same = open(ref, "rb").read() == open(threads_out, "rb").read()
+    os.remove(threads_out)
+    _, wallt, cput, rsst = best_of(a.repeat, [polvm, "--threads", str(a.threads), pbc, records])
+    _, wall1b, _, _ = best_of(a.repeat, [polvm, "--threads", "1", pbc, records])
+    speedup = wall1b / wallt
+    row("end to end, polvm --threads %d (output %s the 1-thread output)" % (a.threads, "identical to" if same else "DIFFERS FROM"),
+        "%.0f records/s wall, %.2fx --threads 1 (%.0f/s wall), peak %.1f MiB" % (n / wallt, speedup, n / wall1b, rsst / 1024),
+        ">= 1.8x", "met" if speedup >= 1.8 and same else "NOT met")
+
+    # ---- baselines: same decisions first, then time ----
+    baselines = [("Lua 5.4 + lua-cjson", ["lua5.4", os.path.join(HERE, "baselines", "decide.lua")]),
+                 ("LuaJIT + lua-cjson", ["luajit", os.path.join(HERE, "baselines", "decide.lua")]),
+                 ("C + jansson", [jansson])]
+    rates = {}
+    for label, argv in baselines:
+        out = os.path.join(work, "baseline.out.jsonl")
+        status, *_ = run(argv, stdin=records, stdout=out)
+        check = subprocess.run([sys.executable, os.path.join(HERE, "compare_outputs.py"), ref, out],
+                               capture_output=True, text=True)
+        os.remove(out)
+        agreed = status == 0 and check.returncode == 0
+        if not agreed:
+            row("baseline " + label, "DISAGREES with polvm: " + check.stdout.strip().replace("\n", " "), "", "")
+            continue
+        _, wall, cpu, rss = best_of(a.repeat, argv, stdin=records)
+        rates[label] = n / cpu
+        row("baseline %s (agrees: %s)" % (label, check.stdout.strip().splitlines()[0]),
+            "%.0f records/s CPU (%.0f wall), peak %.1f MiB" % (n / cpu, n / wall, rss / 1024), "", "")
+    for label, want in (("Lua 5.4 + lua-cjson", 6), ("LuaJIT + lua-cjson", 4), ("C + jansson", None)):
+        if label in rates:
+            ratio = e2e / rates[label]
+            row("ratio polvm / " + label, "%.2fx" % ratio, ">= %dx" % want if want else "",
+                ("met" if ratio >= want else "NOT met") if want else "")
+
+    print("| measure | figure | target | verdict |")
+    print("|---|---|---|---|")
+    for r in rows:
+        print("| %s | %s | %s | %s |" % r)
+
+
+if __name__ == "__main__":
+    main()
