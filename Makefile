@@ -3,6 +3,7 @@
 #   make demo     compile policies/suzhou-2024.pol and decide examples/applicants.jsonl
 #   make check    run every test (unit, golden, reference)
 #   make check-asan  the same under AddressSanitizer + UndefinedBehaviorSanitizer (build in build-asan/)
+#   make bench    the performance figures of issue 7 (doc/performance.md); not part of check
 
 BUILD    ?= build
 CC       ?= cc
@@ -212,7 +213,7 @@ REPLAY_BIN  = $(patsubst %,$(BUILD)/replay/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_SEEDS_compile = policies tests/golden/errors
 FUZZ_SEEDS_load    = $(FUZZ_DIR)/seeds-load
 FUZZ_SEEDS_record  =
-ROBUST_COUNT ?= 1500
+ROBUST_COUNT ?= $(if $(SAN),600,1500)
 VALGRIND   := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible
 
 .PHONY: install uninstall check-install check-robustness check-fuzz fuzz fuzz-deps fuzz-build check-valgrind

@@ -45,11 +45,12 @@ static finding *collect(const audit_prog *ap, audit_canon *cn, uint32_t *n)
         x->clause = p->rules[r].clause == POL_NONE ? "" : audit_str(p, p->rules[r].clause);
         x->kind = p->rules[r].kind;
         audit_rule_span(p, r, &x->start, &x->end);
-        x->skip = x->start;
-        /* the JUMPF that skips the finding leaves the rule's code (the condition's own jumps stay inside it;
-         * a compiler that threads jumps may send it past the end) */
-        while (x->skip < x->end && !(p->code[x->skip].op == POL_OP_JUMPF && (uint32_t)p->code[x->skip].b >= x->end))
-            x->skip++;
+        /* the JUMPF that skips the finding is the last one that leaves the rule's code: the message's own jumps
+         * stay inside it, and a compiler that threads jumps may send the condition's `and` out too */
+        x->skip = x->end;
+        for (uint32_t i = x->start; i < x->end; i++)
+            if (p->code[i].op == POL_OP_JUMPF && (uint32_t)p->code[i].b >= x->end)
+                x->skip = i;
         audit_buf c = {0}, m = {0}, s = {0};
         audit_canon_loops(cn, x->start, &c);
         audit_canon_code(cn, x->start, x->skip, &c);

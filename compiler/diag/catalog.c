@@ -87,6 +87,8 @@ static const struct {
      "检查项的提示语写在 `:` 之后，如 `when 条件 : \"提示语\"`"},
     {"this `if` has no `else`: write `if CONDITION then A else B`", "这个 `if` 缺少 `else`：写法是 `if 条件 then A else B`"},
     {"this `{` is not closed", "这个 `{` 没有闭合"},
+    {"missing `}` at the end of the file", "文件末尾缺少 `}`"},
+    {"missing `}` before `%s`", "`%s` 之前缺少 `}`"},
     {"nested too deeply: at most %d levels are allowed", "嵌套过深：最多允许 %d 层"},
     {"to compare two values, write `==`", "比较两个值是否相等请写 `==`"},
     {"a second `policy` header", "第二个 `policy` 文件头"},

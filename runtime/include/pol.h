@@ -199,6 +199,7 @@ typedef struct pol_trace_read {
     const char *name; /* NUL-terminated */
     pol_value value;
     int iteration;    /* the event's iteration it was read in, or -1 outside the rule's loops */
+    const char *test; /* the comparison with a constant the value went straight into, e.g. ">= 14", or NULL */
 } pol_trace_read;
 
 /* One pass of a loop that the rule itself runs (an aggregate such as count(y in a .. b where ...)); loops
@@ -227,7 +228,8 @@ typedef struct pol_trace_event {
     size_t dropped_reads; /* reads left out beyond the per-event cap (4096) */
 } pol_trace_event;
 
-/* Everything an event points to is valid only during the call. */
+/* Everything an event points to is valid only during the call. The callback runs inside pol_evaluate on ctx:
+ * it must not use ctx (nor set or remove its trace). */
 typedef void (*pol_trace_fn)(void *ud, const pol_trace_event *event);
 /* Set (fn not NULL) or remove (fn NULL) the trace of ctx. POL_ERR_NOMEM when its tables cannot be made. */
 POL_API pol_status pol_context_set_trace(pol_context *ctx, pol_trace_fn fn, void *ud);

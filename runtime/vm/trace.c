@@ -13,6 +13,7 @@ typedef struct polX_read {
     pol_read_kind kind;
     uint32_t name;  /* offset in the tracer's text */
     uint32_t pc;    /* the instruction that read it (an ATTR right after extends it) */
+    uint32_t test;  /* offset in the tracer's text of its comparison with a constant, or POL_NONE */
     int iteration;
     polX_value value;
 } polX_read;
@@ -231,7 +232,7 @@ static void add_read(pol_context *ctx, polX_tracer *t, pol_read_kind kind, uint3
         }
         t->reads_cap = cap;
     }
-    t->reads[t->nreads++] = (polX_read){kind, (uint32_t)start, pc, t->iteration, *v};
+    t->reads[t->nreads++] = (polX_read){kind, (uint32_t)start, pc, POL_NONE, t->iteration, *v};
 }
 
 /* ATTR right after the read that pushed an entity: the read becomes entity.attribute with its value. */
@@ -246,7 +247,8 @@ static void extend_read(pol_context *ctx, polX_tracer *t, uint32_t pc, uint32_t 
         return;
     const char *name = polX_str(p, p->entity_types[r->value.x.ref].attrs[attr].name);
     size_t ln = strlen(name);
-    if (r->name + strlen(t->text + r->name) + 1 != t->text_len || !text_room(ctx->prog, t, ln + 1))
+    if (r->test != POL_NONE || r->name + strlen(t->text + r->name) + 1 != t->text_len ||
+        !text_room(ctx->prog, t, ln + 1))
         return;
     t->text_len--; /* over the NUL */
     text_add(t, ".", 1);
@@ -271,6 +273,42 @@ static void new_iteration(pol_context *ctx, polX_tracer *t, const polX_loop *loo
     t->its[t->nits] = (polX_iteration){t->loops_seen - 1, list ? loop->pos : loop->lo + loop->pos,
                                        list ? loop->list : POL_NONE, 0};
     t->iteration = (int)t->nits++;
+}
+
+/* A comparison of the value read just before a constant ("level == 中级", "hours >= 14"): the read keeps
+ * "== 中级", so an explanation shows what the value was held against. */
+_Static_assert(POL_OP_NE == POL_OP_EQ + 1 && POL_OP_LT == POL_OP_EQ + 2 && POL_OP_LE == POL_OP_EQ + 3 &&
+                   POL_OP_GT == POL_OP_EQ + 4 && POL_OP_GE == POL_OP_EQ + 5,
+               "the comparisons are consecutive opcodes");
+
+static void note_test(pol_context *ctx, polX_tracer *t, uint32_t pc)
+{
+    static const char *const ops[] = {"==", "!=", "<", "<=", ">", ">="};
+    const polP_program *p = ctx->prog->p;
+    if (pc < 2 || p->code[pc - 1].op != POL_OP_CONST || t->nreads == 0)
+        return;
+    polX_read *r = &t->reads[t->nreads - 1];
+    if (r->pc != pc - 2 || r->test != POL_NONE)
+        return;
+    const polX_value *c = &ctx->prog->consts[p->code[pc - 1].b];
+    char scratch[POLX_TEXT_SCRATCH];
+    const char *text;
+    size_t n = polX_value_text(p, c, scratch, &text);
+    const char *op = ops[p->code[pc].op - POL_OP_EQ];
+    int quote = c->tag == POL_T_STRING;
+    if (c->tag == POL_T_NULL) {
+        text = "null";
+        n = 4;
+    }
+    if (!text_room(ctx->prog, t, strlen(op) + n + 4))
+        return;
+    r->test = (uint32_t)t->text_len;
+    text_add(t, op, strlen(op));
+    text_add(t, quote ? " \"" : " ", quote ? 2 : 1);
+    text_add(t, text, n);
+    if (quote)
+        text_add(t, "\"", 1);
+    text_add(t, "", 1);
 }
 
 /* What the instruction at pc did, seen from the stack after it (sp) and where the run goes next. */
@@ -321,6 +359,14 @@ static void after(pol_context *ctx, polX_tracer *t, uint32_t pc, uint32_t next, 
         add_read(ctx, t, POL_READ_FINDINGS, pc, &sp[-1], name, NULL, 0, NULL);
         break;
     }
+    case POL_OP_EQ:
+    case POL_OP_NE:
+    case POL_OP_LT:
+    case POL_OP_LE:
+    case POL_OP_GT:
+    case POL_OP_GE:
+        note_test(ctx, t, pc);
+        break;
     case POL_OP_ATTR:
         extend_read(ctx, t, pc, (uint32_t)ins->b, &sp[-1]);
         break;
@@ -427,6 +473,7 @@ static void emit_event(pol_context *ctx, polX_tracer *t)
         o->kind = r->kind;
         o->name = t->text + r->name;
         o->iteration = nits ? r->iteration : -1;
+        o->test = r->test == POL_NONE ? NULL : t->text + r->test;
         polX_value_public(p, &r->value, &o->value);
     }
     for (size_t i = 0; i < nits; i++) {

@@ -77,6 +77,11 @@ static void put_read(line_out *o, const pol_trace_read *r)
     puts_(o, r->name);
     puts_(o, " = ");
     put_value(o, &r->value);
+    if (r->test) {
+        puts_(o, " (");
+        puts_(o, r->test);
+        puts_(o, ")");
+    }
 }
 
 /* The element a read belongs to ("ce[2]" of "ce[2].hours"): its length, or 0 for a read of no element. */

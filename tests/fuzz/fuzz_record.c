@@ -16,6 +16,13 @@ static pol_program *program;
 static pol_context *ctx;
 static pol_json_reader *reader;
 
+static void teardown(void)
+{
+    pol_json_reader_free(reader);
+    pol_context_free(ctx);
+    pol_program_free(program);
+}
+
 static void setup(void)
 {
     const char *path = getenv("POL_FUZZ_PBC");
@@ -30,12 +37,13 @@ static void setup(void)
                 path ? reason : "unset");
         exit(2);
     }
+    atexit(teardown); /* so that valgrind and LeakSanitizer see a clean exit */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!program)
-        setup(); /* kept for the whole run; the fuzzer's leak check ignores what stays reachable */
+        setup(); /* kept for the whole run */
     pol_json_buffer out;
     pol_json_buffer_init(&out, NULL);
     /* the first line of a stream: a BOM is dropped there; the same bytes as a later line keep it */

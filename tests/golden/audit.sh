@@ -5,8 +5,8 @@ poldiff=$build/bin/poldiff
 case $polc in /*) polc_abs=$polc ;; *) polc_abs=$PWD/$polc ;; esac
 case $poldiff in /*) poldiff_abs=$poldiff ;; *) poldiff_abs=$PWD/$poldiff ;; esac
 case $polvm in /*) polvm_abs=$polvm ;; *) polvm_abs=$PWD/$polvm ;; esac
-# line numbers and the source digest move with every edit of the policy; the changes themselves must not
-mask() { sed -e 's/line [0-9][0-9]*/line #/g' -e '/^source /d' "$1"; }
+# line numbers, the source digest and the compiler version move with unrelated edits; the changes must not
+mask() { sed -e 's/line [0-9][0-9]*/line #/g' -e '/^source /d' -e '/^compiler /d' "$1"; }
 audit_result() { # NAME OK-STATUS [diff command...]
     name=$1; ok=$2; shift 2
     if [ "$ok" = yes ]; then

@@ -199,6 +199,21 @@ static void test_committee_accepts_another_specialty(void **state)
     free(src);
 }
 
+/* A route whose condition reads a bool field: the condition is found from the routing code and enumerated */
+static void test_route_on_a_bool_condition(void **state)
+{
+    (void)state;
+    char *src = edit("  route 电子信息 高级 -> 昆山中心\n",
+                     "  route 电子信息 高级 -> 昆山中心\n  route 机械, 质量 高级 where exceptional and region != 昆山 -> 市中心\n",
+                     NULL);
+    diffed d;
+    diff(&d, base_policy, src);
+    expect_one(&d, AUDIT_ROUTES,
+               "route added: 机械, 质量 高级 where region != 昆山 and exceptional == true: unrouted -> 市中心", NULL);
+    diffed_free(&d);
+    free(src);
+}
+
 static void test_route_removed(void **state)
 {
     (void)state;
@@ -362,6 +377,7 @@ int main(void)
         cmocka_unit_test(test_entity_attribute_change),
         cmocka_unit_test(test_route_retargeted),
         cmocka_unit_test(test_committee_accepts_another_specialty),
+        cmocka_unit_test(test_route_on_a_bool_condition),
         cmocka_unit_test(test_route_removed),
         cmocka_unit_test(test_finding_threshold_and_message),
         cmocka_unit_test(test_finding_condition_through_a_let),

@@ -117,7 +117,8 @@ static char *slurp(const char *path)
 static void every_policy_in_the_repository(void **state)
 {
     (void)state;
-    const char *patterns[] = {"policies/*.pol", "examples/*.pol", "tests/golden/*/*.pol", "tests/*/*.pol"};
+    const char *patterns[] = {"policies/*.pol", "examples/*.pol", "examples/*/*.pol", "tests/*/*.pol",
+                              "tests/*/*/*.pol", "tests/*/*/*/*.pol"};
     int formatted = 0, compiled_policy = 0;
     for (size_t k = 0; k < sizeof patterns / sizeof patterns[0]; k++) {
         glob_t g;

@@ -73,6 +73,7 @@ static const char *const records[] = {
 typedef struct read_copy {
     pol_read_kind kind;
     char name[64];
+    char test[32]; /* "" when none */
     char value[128]; /* the value as text */
     int iteration;
 } read_copy;
@@ -137,6 +138,7 @@ static void record_event(void *ud, const pol_trace_event *ev)
         snprintf(c->reads[i].name, sizeof c->reads[i].name, "%s", ev->reads[i].name);
         value_text(&ev->reads[i].value, c->reads[i].value, sizeof c->reads[i].value);
         c->reads[i].iteration = ev->reads[i].iteration;
+        snprintf(c->reads[i].test, sizeof c->reads[i].test, "%s", ev->reads[i].test ? ev->reads[i].test : "");
     }
     c->niterations = ev->niterations;
     for (size_t i = 0; i < ev->niterations; i++)
@@ -234,7 +236,8 @@ static void test_fired_and_not_fired(void **state)
     assert_string_equal(years->value, "仅0年达标"); /* a finding's value is its message */
     assert_string_equal(read_value(years, "level"), "中级");
     assert_string_equal(read_value(years, "达标年数"), "0");
-    assert_non_null(strstr(years->line_text, "三 line 28 violation FIRED: level = 中级, 达标年数 = 0"));
+    assert_non_null(strstr(years->line_text, "三 line 28 violation FIRED: level = 中级 (== 中级), 达标年数 = 0 (< 2)"));
+    assert_string_equal(years->reads[1].test, "< 2"); /* what the value was held against */
 
     const event_copy *agent = event_at(r, 31);
     assert_non_null(agent);
@@ -316,8 +319,8 @@ static void test_let_values_and_passes(void **state)
         }
     }
     assert_true(found);
-    assert_non_null(strstr(count->line_text, "2021 \xe2\x9c\x93 (ce[0].year = 2021, ce[0].hours = 14)"));
-    assert_non_null(strstr(count->line_text, "2022 \xe2\x9c\x97 (ce[1].year = 2022, ce[1].hours = 10)"));
+    assert_non_null(strstr(count->line_text, "2021 \xe2\x9c\x93 (ce[0].year = 2021, ce[0].hours = 14 (>= 14))"));
+    assert_non_null(strstr(count->line_text, "2022 \xe2\x9c\x97 (ce[1].year = 2022, ce[1].hours = 10 (>= 14))"));
 
     const event_copy *passed = event_at(r, 36);
     assert_non_null(passed);
