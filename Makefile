@@ -276,7 +276,8 @@ check-fuzz: $(REPLAY_BIN) $(FUZZ_DIR)/seeds-load/suzhou-2024.pbc
 	    { tail -60 $(BUILD)/fuzz.log; echo "check-fuzz: a fuzz target failed (see $(BUILD)/fuzz.log)"; exit 1; }; \
 	  grep -h '^Done' $(BUILD)/fuzz.log | paste -s -d',' | \
 	    sed 's/^/check-fuzz: libFuzzer, $(FUZZ_CHECK_SECONDS)s per target ($(FUZZ_TARGETS)): /'; \
-	else echo "check-fuzz: clang's libFuzzer unavailable ($(FUZZ_PACKAGES)): corpus replayed only"; fi
+	else echo "check-fuzz: libFuzzer targets not run (no $(FUZZ_PACKAGES), or see $(BUILD)/fuzz-build.log):" \
+	  "corpus replayed only"; fi
 
 fuzz-deps:
 	@missing=""; for p in $(FUZZ_PACKAGES); do \

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "read_file.h"
 #include "check.h"
 #include "diag.h"
 #include "disasm.h"
@@ -38,45 +39,11 @@ static struct {
     int werror;
 } diag_options;
 
-/* The whole file, binary-safe; NULL with errno set on failure */
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n < cap)
-            break;
-        char *bigger = realloc(buf, cap * 2 + 1);
-        if (!bigger) {
-            free(buf);
-            buf = NULL;
-            errno = ENOMEM;
-            break;
-        }
-        buf = bigger;
-        cap *= 2;
-    }
-    int failed = ferror(f);
-    fclose(f);
-    if (!buf || failed) {
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 /* Compile a source file into .pbc bytes (malloc'd). Returns 0, 1 (policy errors, reported) or 2 (I/O). */
 static int compile(const char *path, int dump_ast, uint8_t **out, size_t *outlen)
 {
     size_t len;
-    char *text = read_file(path, &len);
+    char *text = read_whole_file(path, &len);
     if (!text) {
         fprintf(stderr, "polc: %s: %s\n", path, strerror(errno));
         return 2;
@@ -131,7 +98,7 @@ static int write_file(const char *path, const uint8_t *bytes, size_t len)
 static int listing(const char *path)
 {
     size_t len;
-    char *bytes = read_file(path, &len);
+    char *bytes = read_whole_file(path, &len);
     if (!bytes) {
         fprintf(stderr, "polc: %s: %s\n", path, strerror(errno));
         return 2;
@@ -161,7 +128,7 @@ static int verify_build(const char *src, const char *pbc)
     int status = compile(src, 0, &fresh, &fresh_len);
     if (status)
         return status == 1 ? 1 : 2;
-    char *bytes = read_file(pbc, &len);
+    char *bytes = read_whole_file(pbc, &len);
     if (!bytes) {
         fprintf(stderr, "polc: %s: %s\n", pbc, strerror(errno));
         free(fresh);

@@ -201,27 +201,37 @@ static void report_contradictions(check_result *r)
             diag_note(r->diag, nowhere, "fix: correct the condition or delete the declaration");
             continue;
         }
-        int reported = 0;
-        for (uint32_t i = 0; i < r->nroutes && !reported; i++) {
-            const check_route *route = &r->routes[i];
-            for (uint64_t c = 0; c < r->ncells && !reported; c++) {
-                if (!covers(r, x, c) || !covers(r, route, c))
+        /* the first route (in source order) that routes records the declaration covers, at its first such cell;
+         * only the cells the declaration covers are visited, and in each only the routes of that cell */
+        uint32_t best_route = UINT32_MAX;
+        uint64_t best_cell = 0, best_point = 0;
+        for (uint64_t c = 0; c < r->ncells; c++) {
+            if (!covers(r, x, c))
+                continue;
+            for (uint32_t k = r->cell_start[c]; k < r->cell_start[c + 1]; k++) {
+                uint32_t i = r->cell_routes[k];
+                if (i > best_route || (i == best_route && c >= best_cell))
                     continue;
+                const check_route *route = &r->routes[i];
                 for (uint64_t p = 0; p < r->domain_size; p++)
                     if (bit(x->truth, p) && bit(route->truth, p)) {
-                        char cell[512], point[512];
-                        check_describe_cell(r, c, cell, sizeof cell);
-                        check_describe_point(r, p, point, sizeof point);
-                        diag_warning(r->diag, x->node->loc,
-                                     "this says records such as %s%s are not handled, but the route on line %d "
-                                     "routes them",
-                                     cell, point, route->node->loc.line);
-                        diag_note(r->diag, route->node->loc,
-                                  "fix: narrow the 'unrouted' declaration (or the route) so that they do not meet");
-                        reported = 1;
+                        best_route = i;
+                        best_cell = c;
+                        best_point = p;
                         break;
                     }
             }
+        }
+        if (best_route != UINT32_MAX) {
+            const check_route *route = &r->routes[best_route];
+            char cell[512], point[512];
+            check_describe_cell(r, best_cell, cell, sizeof cell);
+            check_describe_point(r, best_point, point, sizeof point);
+            diag_warning(r->diag, x->node->loc,
+                         "this says records such as %s%s are not handled, but the route on line %d routes them", cell,
+                         point, route->node->loc.line);
+            diag_note(r->diag, route->node->loc,
+                      "fix: narrow the 'unrouted' declaration (or the route) so that they do not meet");
         }
     }
 }

@@ -6,37 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "read_file.h"
 #include "fmt.h"
 #include "format.h"
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        char *bigger = realloc(buf, cap * 2 + 1);
-        if (!bigger)
-            free(buf);
-        buf = bigger;
-        cap *= 2;
-    }
-    int failed = ferror(f);
-    fclose(f);
-    if (!buf || failed) {
-        free(buf);
-        errno = failed ? EIO : ENOMEM;
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
 
 static diag_ctx *new_diag(const char *path, const char *text, size_t len, FILE *to, void (*setup)(diag_ctx *))
 {
@@ -88,7 +60,7 @@ static int safe(const char *path, const char *text, size_t len, const char *form
 static int one(const char *path, int mode, void (*setup)(diag_ctx *))
 {
     size_t len;
-    char *text = slurp(path, &len);
+    char *text = read_whole_file(path, &len);
     if (!text) {
         fprintf(stderr, "polc: %s: %s\n", path, strerror(errno));
         return 2;
@@ -160,7 +132,7 @@ int fmt_same_code_command(const char *a_path, const char *b_path)
     int status = 0;
     for (int i = 0; i < 2 && status == 0; i++) {
         size_t len;
-        char *bytes = slurp(paths[i], &len);
+        char *bytes = read_whole_file(paths[i], &len);
         char reason[256];
         if (!bytes) {
             fprintf(stderr, "polc: %s: %s\n", paths[i], strerror(errno));

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "read_file.h"
 #include "fmt.h"
 #include "format.h"
 #include "pol.h"
@@ -13,40 +14,11 @@
 #include "ptest.h"
 #include "ptest_internal.h"
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        char *bigger = realloc(buf, cap * 2 + 1);
-        if (!bigger)
-            free(buf);
-        buf = bigger;
-        cap *= 2;
-    }
-    int failed = ferror(f);
-    fclose(f);
-    if (!buf || failed) {
-        free(buf);
-        errno = failed ? EIO : ENOMEM;
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 /* Compile src and load it into the VM: 0, 1 (errors in the policy, reported) or 2 */
 static int load(const char *src, void (*setup)(diag_ctx *), pol_program **out)
 {
     size_t len;
-    char *text = slurp(src, &len);
+    char *text = read_whole_file(src, &len);
     if (!text) {
         fprintf(stderr, "polc: %s: %s\n", src, strerror(errno));
         return 2;
@@ -95,7 +67,7 @@ int ptest_command(int argc, char **argv, void (*setup)(diag_ctx *))
     if (!cases_path)
         return 2;
     size_t len;
-    char *cases = slurp(cases_path, &len);
+    char *cases = read_whole_file(cases_path, &len);
     if (!cases) {
         fprintf(stderr, "polc: %s: %s\n", cases_path, strerror(errno));
         free(cases_path);

@@ -53,6 +53,8 @@ typedef struct pol_limits {
     uint32_t max_instructions;     /* instructions executed per evaluation [10000000] */
     uint32_t max_range_length;     /* integers in an aggregate's a..b range [100000] */
     uint32_t max_record_bytes;     /* bytes per bound record, strings and lists included [16 MiB] */
+    uint32_t max_line_bytes;       /* pol_json: bytes per JSON line [16 MiB] */
+    uint32_t max_nesting;          /* pol_json: arrays and objects inside one another in a line [64] */
 } pol_limits;
 
 /* Configuration for loading a program and making contexts. A NULL pointer means all defaults. */

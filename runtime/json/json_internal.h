@@ -105,6 +105,8 @@ struct pol_json_reader {
     size_t depth;             /* frames in use */
     size_t frames_capacity;
     size_t skip_depth;        /* > 0 inside a value that is ignored */
+    size_t max_line_bytes;    /* limits from pol_config (defaults in json_reader.c) */
+    size_t max_nesting;
     polJ_field *target;       /* the field the next value is for; NULL: ignore it */
     int target_is_id;         /* the next value is the top-level "id" */
     int id_done;              /* the top-level "id" value went by: after an error, nothing is left to find */

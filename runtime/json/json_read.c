@@ -223,6 +223,14 @@ static int bind_element(pol_json_reader *r, event ev) {
 }
 
 static int on_value(pol_json_reader *r, event ev, const char *text, size_t len, int boolean) {
+    if ((ev == EV_MAP || ev == EV_ARRAY) && r->depth + r->skip_depth >= r->max_nesting) {
+        char message[96];
+        int n = snprintf(message, sizeof message, "the record nests arrays and objects deeper than %lu levels",
+                         (unsigned long)r->max_nesting);
+        r->status = POL_ERR_LIMIT;
+        set_error(r, message, n > 0 && (size_t)n < sizeof message ? (size_t)n : strlen(message));
+        return 0;
+    }
     if (r->skip_depth > 0) {
         if (ev == EV_MAP || ev == EV_ARRAY) r->skip_depth++;
         return 1;
@@ -322,6 +330,14 @@ pol_status pol_json_bind(pol_json_reader *r, pol_context *ctx, const char *json,
     r->status = POL_OK;
     r->error = "";
     uint64_t stamp_before = r->stamp;
+    if (len > r->max_line_bytes) {
+        char message[96];
+        int n = snprintf(message, sizeof message, "the record is longer than %lu bytes",
+                         (unsigned long)r->max_line_bytes);
+        r->status = POL_ERR_LIMIT;
+        set_error(r, message, n > 0 && (size_t)n < sizeof message ? (size_t)n : strlen(message));
+        return r->status;
+    }
     polJ_arena_reset(&r->arena);
     /* yajl 2.1 does not check every allocation it makes: give it memory up front or do not start */
     yajl_handle h = r->arena.base != NULL ? yajl_alloc(&callbacks, &r->arena_funcs, r) : NULL;

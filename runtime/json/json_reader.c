@@ -46,6 +46,8 @@ pol_status pol_json_reader_new(const pol_program *program, const pol_config *con
     r->fn = fn;
     r->ud = ud;
     r->error = "";
+    r->max_line_bytes = config && config->limits.max_line_bytes ? config->limits.max_line_bytes : 16u << 20;
+    r->max_nesting = config && config->limits.max_nesting ? config->limits.max_nesting : 64;
     polJ_arena_init(&r->arena, fn, ud);
     polJ_arena_funcs(&r->arena, &r->arena_funcs);
     init_buffer(&r->scratch, r);

@@ -58,7 +58,7 @@ void polX_array_free(pol_alloc_fn alloc, void *ud, void *ptr, size_t count, size
 
 pol_limits polX_limits(const pol_limits *given)
 {
-    pol_limits l = {1024, 65536, 10000000, 100000, 16u << 20};
+    pol_limits l = {1024, 65536, 10000000, 100000, 16u << 20, 16u << 20, 64};
     if (given) {
         if (given->max_list_length)
             l.max_list_length = given->max_list_length;
@@ -70,6 +70,10 @@ pol_limits polX_limits(const pol_limits *given)
             l.max_range_length = given->max_range_length;
         if (given->max_record_bytes)
             l.max_record_bytes = given->max_record_bytes;
+        if (given->max_line_bytes)
+            l.max_line_bytes = given->max_line_bytes;
+        if (given->max_nesting)
+            l.max_nesting = given->max_nesting;
     }
     return l;
 }

@@ -75,7 +75,7 @@ int main(int argc, char **argv) {
         else return die("unknown option", argv[i]);
     }
     counter count = {0, 0, 0};
-    pol_config config = {counting_alloc, &count, {0, 0, 0, 0, 0}};
+    pol_config config = {counting_alloc, &count, {0, 0, 0, 0, 0, 0, 0}};
     char reason[256] = "";
     pol_program *program;
     if (pol_program_load_file(argv[1], &config, &program, reason, sizeof reason) != POL_OK) return die(argv[1], reason);

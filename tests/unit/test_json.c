@@ -231,6 +231,28 @@ static void test_unknown_fields_ignored_at_every_depth(void **state) {
     assert_non_null(strstr(out, "\"hours\":1.0,\"years\":2001,"));
 }
 
+/* Line length and nesting depth are limited (pol_limits), each with a clean error naming the limit */
+static void test_line_and_nesting_limits(void **state) {
+    fixture *f = *state;
+    pol_config small = f->config;
+    small.limits.max_line_bytes = 64;
+    small.limits.max_nesting = 4;
+    pol_json_reader *limited;
+    assert_int_equal(pol_json_reader_new(f->program, &small, &limited), POL_OK);
+    const char *ok = "{" REQUIRED_ONLY ",\"x\":[[1]]}";
+    assert_int_equal(pol_json_bind(limited, f->ctx, ok, strlen(ok)), POL_OK);
+    const char *deep = "{" REQUIRED_ONLY ",\"x\":[[[[1]]]]}";
+    assert_int_equal(pol_json_bind(limited, f->ctx, deep, strlen(deep)), POL_ERR_LIMIT);
+    assert_string_equal(pol_json_error(limited), "the record nests arrays and objects deeper than 4 levels");
+    const char *lng = "{" REQUIRED_ONLY ",\"x\":\"0123456789012345678901234567890123456789\"}";
+    assert_int_equal(pol_json_bind(limited, f->ctx, lng, strlen(lng)), POL_ERR_LIMIT);
+    assert_string_equal(pol_json_error(limited), "the record is longer than 64 bytes");
+    /* the default reader takes both */
+    assert_int_equal(pol_json_bind(f->reader, f->ctx, deep, strlen(deep)), POL_OK);
+    assert_int_equal(pol_json_bind(f->reader, f->ctx, lng, strlen(lng)), POL_OK);
+    pol_json_reader_free(limited);
+}
+
 static void test_null_means_absent(void **state) {
     fixture *f = *state;
     const char *line = "{" REQUIRED_ONLY ",\"region\":null,\"count\":null,\"exceptional\":null,\"since\":null,"
@@ -455,8 +477,8 @@ static void test_allocation_failures(void **state) {
     const char *line = "{\"id\":\"A1\",\"level\":\"中级\",\"ce\":[{\"year\":2019,\"hours\":1.5}],\"title\":\"t\\n\"}";
     for (size_t fail_at = 1; fail_at < 200; fail_at++) {
         counter program_count = {0, 0, 0}, count = {0, 0, fail_at};
-        pol_config program_config = {counting_alloc, &program_count, {0, 0, 0, 0, 0}};
-        pol_config config = {counting_alloc, &count, {0, 0, 0, 0, 0}};
+        pol_config program_config = {counting_alloc, &program_count, {0, 0, 0, 0, 0, 0, 0}};
+        pol_config config = {counting_alloc, &count, {0, 0, 0, 0, 0, 0, 0}};
         pol_program *program = build_program(&program_config);
         pol_context *ctx;
         pol_json_reader *reader;
@@ -511,6 +533,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_numbers_written_shortest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_fields_ignored_at_every_depth, setup, teardown),
         cmocka_unit_test_setup_teardown(test_null_means_absent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_line_and_nesting_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_type_mismatch_messages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_library_messages_pass_through, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_fields, setup, teardown),

@@ -156,11 +156,45 @@ local function pass_engineer(y, h, x) return h >= 14 or (y >= 2020 and x >= 500)
 local function pass_senior(y, h, x) return h >= 24 or (y >= 2020 and x >= 1000) end
 local function pass_full(y, h, x, p) return h + p >= 72 or (y >= 2020 and x >= 1000 and p >= 48) end
 
+-- Module-level buffers and helpers, not closures made per record: LuaJIT does not compile closure creation,
+-- and output pieces, not one long string per line: LuaJIT interns every string, and many long strings that
+-- differ only between its hash's sample points make interning quadratic.
+local f, nf, violations = {}, 0, 0   -- the findings of the record being decided, as JSON pieces
+local out, n = {}, 0                 -- the output, as pieces, written every 256 lines
+
+local function add(clause, kind, message)
+  f[nf + 1] = nf == 0 and '{"clause":' or ',{"clause":'
+  f[nf + 2] = encode(clause)
+  f[nf + 3] = ',"kind":"'
+  f[nf + 4] = kind
+  f[nf + 5] = '","message":'
+  f[nf + 6] = encode(message)
+  f[nf + 7] = '}'
+  nf = nf + 7
+  if kind == "violation" then violations = violations + 1 end
+end
+
+local function put(x)
+  n = n + 1
+  out[n] = x
+end
+
 local function decide(r)
+  nf, violations = 0, 0
   local spec, level, region = r.specialty, r.level, r.region
-  local f = {}
+  local f, nf, violations = {}, 0, 0
   local function add(clause, kind, message)
-    f[#f + 1] = '{"clause":' .. encode(clause) .. ',"kind":"' .. kind .. '","message":' .. encode(message) .. '}'
+    -- pieces, not one string per finding: LuaJIT interns every string, and many long strings that differ
+    -- only between its hash's sample points would make that quadratic
+    f[nf + 1] = nf == 0 and '{"clause":' or ',{"clause":'
+    f[nf + 2] = encode(clause)
+    f[nf + 3] = ',"kind":"'
+    f[nf + 4] = kind
+    f[nf + 5] = '","message":'
+    f[nf + 6] = encode(message)
+    f[nf + 7] = '}'
+    nf = nf + 7
+    if kind == "violation" then violations = violations + 1 end
   end
   local cell = CELL[spec .. "|" .. level]
   local name = cell and (cell[region] or cell.all)
@@ -255,42 +289,38 @@ local function decide(r)
     add("九(七)", "todo", unit .. "单位人员须经主管部门同意，向所在设区市人社局提交委托评审函，核准后方可受理")
   end
 
-  local status = "eligible"
-  if not c then
-    status = "unrouted"
-  else
-    for i = 1, #f do
-      if f[i]:find('"kind":"violation"', 1, true) then status = "ineligible" break end
-    end
-  end
-  local head
+  local status = not c and "unrouted" or violations > 0 and "ineligible" or "eligible"
   if c then
     local receiver = c.receiver_by_region and LOCAL_RECEIVER[region] or c.receiver
     local d = receiver and DEPT[receiver]
     local until_ = c.materials_until
     if until_ and c.authority == SERVICE_CENTER then until_ = until_ .. "T17:00" end
-    head = '{"id":' .. encode(r.id) .. ',"committee":' .. encode(name) .. ',"authority":' .. str(c.authority) ..
-      ',"organizer":' .. str(c.organizer) .. ',"receiver":' .. str(receiver) ..
-      ',"receiver_address":' .. str(d and d[1]) .. ',"receiver_phone":' .. str(d and d[2]) ..
-      ',"review_mode":' .. str(c.review_mode) .. ',"online_from":' .. str(c.online_from) ..
-      ',"online_to":' .. str(c.online_to) .. ',"materials_from":' .. str(c.materials_from) ..
-      ',"materials_until":' .. str(until_) .. ',"schedule_note":' .. str(c.schedule_note)
+    put('{"id":') put(encode(r.id)) put(',"committee":') put(encode(name))
+    put(',"authority":') put(str(c.authority)) put(',"organizer":') put(str(c.organizer))
+    put(',"receiver":') put(str(receiver)) put(',"receiver_address":') put(str(d and d[1]))
+    put(',"receiver_phone":') put(str(d and d[2])) put(',"review_mode":') put(str(c.review_mode))
+    put(',"online_from":') put(str(c.online_from)) put(',"online_to":') put(str(c.online_to))
+    put(',"materials_from":') put(str(c.materials_from)) put(',"materials_until":') put(str(until_))
+    put(',"schedule_note":') put(str(c.schedule_note))
   else
-    head = '{"id":' .. encode(r.id) .. ',"committee":null,"authority":null,"organizer":null,"receiver":null,' ..
-      '"receiver_address":null,"receiver_phone":null,"review_mode":null,"online_from":null,"online_to":null,' ..
-      '"materials_from":null,"materials_until":null,"schedule_note":null'
+    put('{"id":') put(encode(r.id))
+    put(',"committee":null,"authority":null,"organizer":null,"receiver":null,"receiver_address":null,' ..
+      '"receiver_phone":null,"review_mode":null,"online_from":null,"online_to":null,"materials_from":null,' ..
+      '"materials_until":null,"schedule_note":null')
   end
-  return head .. ',"interview":"' .. interview .. '","review_allowed":' .. tostring(level ~= "正高级") ..
-    ',"tenure_years":' .. tenure .. ',"status":"' .. status .. '","findings":[' .. concat(f, ",") .. ']}'
+  put(',"interview":"') put(interview) put('","review_allowed":') put(level ~= "正高级" and "true" or "false")
+  put(',"tenure_years":') put(num(tenure)) put(',"status":"') put(status) put('","findings":[')
+  for i = 1, nf do put(f[i]) end
+  put("]}\n")
 end
 
-local out, n = {}, 0
+local lines = 0
 for line in io.lines() do
-  n = n + 1
-  out[n] = decide(decode(line))
-  if n == 512 then
-    io.write(concat(out, "\n", 1, n), "\n")
-    n = 0
+  decide(decode(line))
+  lines = lines + 1
+  if lines == 256 then
+    io.write(concat(out, "", 1, n))
+    n, lines = 0, 0
   end
 end
-if n > 0 then io.write(concat(out, "\n", 1, n), "\n") end
+if n > 0 then io.write(concat(out, "", 1, n)) end
