@@ -92,6 +92,21 @@ cp policies/suzhou-2024.pol "$tmp/elsewhere/moved.pol"
         failed=$((failed + 1)); echo "FAIL determinism: two compilations differ"
     fi
 
+# --threads keeps the promise of one line per input line, in order: the same bytes and exit status as one thread,
+# on generated records (valid and malformed) and on the examples
+python3 tests/reference/generate.py --seed 5 --count 3000 -o "$tmp/threads.jsonl" &&
+    cat examples/applicants.jsonl >>"$tmp/threads.jsonl" &&
+    "$polvm" "$tmp/a.pbc" "$tmp/threads.jsonl" >"$tmp/one.out"
+one_status=$?
+"$polvm" --threads 2 "$tmp/a.pbc" "$tmp/threads.jsonl" >"$tmp/two.out"
+two_status=$?
+if [ "$one_status" -eq "$two_status" ] && cmp -s "$tmp/one.out" "$tmp/two.out" &&
+    [ "$(wc -l <"$tmp/one.out")" -eq "$(wc -l <"$tmp/threads.jsonl")" ]; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1)); echo "FAIL polvm --threads 2 differs from one thread (exit $one_status vs $two_status)"
+fi
+
 # auditing: the listing of the 2024 policy, and poldiff's diff and impact for examples/amendment (audit.sh)
 . tests/golden/audit.sh
 
