@@ -57,6 +57,12 @@ int check_assign(check_result *r, ast_loc loc, polP_type from, polP_type to, con
 /* The source of an aggregate or for-each (list field or range): a new loop id, or POL_NONE after an error */
 uint32_t check_loop_source(check_result *r, ast_node *source, const check_env *env);
 
+/* Whether a condition uses only enum and bool applicant fields, ==, !=, in, and, or, not (so it can be
+ * evaluated over its finite domain), collecting the fields it reads; report: say why not, as an error */
+int check_condition_fields(check_result *r, const ast_node *n, uint32_t *fields, uint32_t *nfields, int report);
+/* Number of values a condition field takes, null included when it is optional */
+uint32_t check_field_domain(const check_result *r, uint32_t slot);
+
 /* Passes, in this order */
 void check_declarations(check_result *r);
 void check_routing_decl(check_result *r);

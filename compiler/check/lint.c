@@ -51,46 +51,6 @@ static void hidden_routes(check_result *r)
 
 /* ---- findings whose condition is only about enum and bool fields ------------------------------------------ */
 
-/* Whether a condition uses only enum and bool applicant fields and constants (collecting the fields), like a
- * route condition; silent, unlike the route check */
-static int pure_condition(const ast_node *n, uint32_t *fields, uint32_t *nfields)
-{
-    const check_sem *s = check_sem_of(n);
-    if (!s)
-        return 0;
-    switch (n->kind) {
-    case AST_BOOL:
-        return 1;
-    case AST_NAME:
-        if (s->sym == SYM_VALUE && s->is_const && (s->type.kind == POL_T_ENUM || s->type.kind == POL_T_BOOL))
-            return 1;
-        if (s->sym == SYM_FIELD && (s->type.kind == POL_T_ENUM || s->type.kind == POL_T_BOOL)) {
-            for (uint32_t i = 0; i < *nfields; i++)
-                if (fields[i] == s->index)
-                    return 1;
-            fields[(*nfields)++] = s->index;
-            return 1;
-        }
-        return 0;
-    case AST_UNARY:
-        return n->op == AST_OP_NOT && pure_condition(n->a, fields, nfields);
-    case AST_IN:
-        return pure_condition(n->a, fields, nfields);
-    case AST_BINARY:
-        return (n->op == AST_OP_AND || n->op == AST_OP_OR || n->op == AST_OP_EQ || n->op == AST_OP_NE) &&
-               pure_condition(n->a, fields, nfields) && pure_condition(n->b, fields, nfields);
-    default:
-        return 0;
-    }
-}
-
-static uint32_t field_values(const check_result *r, uint32_t slot)
-{
-    const polP_field *f = &r->prog->records[0].fields[slot];
-    uint32_t n = f->type.kind == POL_T_BOOL ? 2 : r->prog->enums[f->type.ref].nvalues;
-    return n + (uint32_t)(f->type.nullable && f->def.kind == POL_T_NULL);
-}
-
 /* Evaluate the condition over every combination of its fields' values (the route evaluator, on a domain made
  * of just these fields) */
 static int can_hold(check_result *r, const ast_node *cond, uint32_t *fields, uint32_t nfields)
@@ -98,7 +58,7 @@ static int can_hold(check_result *r, const ast_node *cond, uint32_t *fields, uin
     uint32_t saved_n = r->ncond_fields, *saved = r->cond_fields;
     uint64_t size = 1;
     for (uint32_t i = 0; i < nfields && size <= (1u << 16); i++)
-        size *= field_values(r, fields[i]);
+        size *= check_field_domain(r, fields[i]);
     int holds = size > (1u << 16); /* too many to try: assume it can */
     r->cond_fields = fields;
     r->ncond_fields = nfields;
@@ -120,7 +80,7 @@ static void unreachable_findings(check_result *r, const ast_node *n)
         return;
     uint32_t nfields = 0;
     uint32_t *fields = ast_alloc(r->tree, ((size_t)r->prog->records[0].nfields + 1) * sizeof *fields);
-    if (!pure_condition(n->a, fields, &nfields))
+    if (!check_condition_fields(r, n->a, fields, &nfields, 0))
         return;
     for (uint32_t i = 1; i < nfields; i++) /* slot order, as the evaluator expects none in particular */
         for (uint32_t j = i; j > 0 && fields[j - 1] > fields[j]; j--) {

@@ -77,9 +77,11 @@ void check_routing_decl(check_result *r)
 }
 
 /* The fields a route condition uses, after checking it uses nothing else. Returns 0 after an error. */
-static int condition_fields(check_result *r, const ast_node *n, uint32_t *fields, uint32_t *nfields)
+int check_condition_fields(check_result *r, const ast_node *n, uint32_t *fields, uint32_t *nfields, int report)
 {
     const check_sem *s = check_sem_of(n);
+    if (!s)
+        return 0;
     switch (n->kind) {
     case AST_BOOL:
     case AST_NULL:
@@ -98,20 +100,22 @@ static int condition_fields(check_result *r, const ast_node *n, uint32_t *fields
         break;
     case AST_UNARY:
         if (n->op == AST_OP_NOT)
-            return condition_fields(r, n->a, fields, nfields);
+            return check_condition_fields(r, n->a, fields, nfields, report);
         break;
     case AST_IN:
-        return condition_fields(r, n->a, fields, nfields);
+        return check_condition_fields(r, n->a, fields, nfields, report);
     case AST_BINARY:
         if (n->op == AST_OP_AND || n->op == AST_OP_OR || n->op == AST_OP_EQ || n->op == AST_OP_NE)
-            return condition_fields(r, n->a, fields, nfields) && condition_fields(r, n->b, fields, nfields);
+            return check_condition_fields(r, n->a, fields, nfields, report) &&
+                   check_condition_fields(r, n->b, fields, nfields, report);
         break;
     default:
         break;
     }
-    diag_error(r->diag, n->loc,
-               "a route condition may use only enum and bool fields with ==, !=, in, and, or, not "
-               "(so that overlapping routes can be found at compile time)");
+    if (report)
+        diag_error(r->diag, n->loc,
+                   "a route condition may use only enum and bool fields with ==, !=, in, and, or, not "
+                   "(so that overlapping routes can be found at compile time)");
     return 0;
 }
 
@@ -160,7 +164,7 @@ uint64_t **check_route_keys(check_result *r, ast_node *n, int *ok)
             *ok = 0;
         } else {
             uint32_t *fields = ast_alloc(r->tree, ((size_t)app->nfields + 1) * sizeof *fields), nfields = 0;
-            if (!condition_fields(r, n->a, fields, &nfields))
+            if (!check_condition_fields(r, n->a, fields, &nfields, 1))
                 *ok = 0;
         }
     }
@@ -212,7 +216,7 @@ void check_route_rule(check_result *r, ast_node *n, const char *clause)
 /* ---- the condition domain -------------------------------------------------------------------------------- */
 
 /* Number of values a condition field takes, null included when it is optional */
-static uint32_t field_domain(const check_result *r, uint32_t slot)
+uint32_t check_field_domain(const check_result *r, uint32_t slot)
 {
     const polP_field *f = &r->prog->records[0].fields[slot];
     uint32_t n = f->type.kind == POL_T_BOOL ? 2 : r->prog->enums[f->type.ref].nvalues;
@@ -224,7 +228,7 @@ static uint32_t field_domain(const check_result *r, uint32_t slot)
 static int64_t point_value(const check_result *r, uint32_t slot, uint64_t point)
 {
     for (uint32_t i = 0; i < r->ncond_fields; i++) {
-        uint32_t size = field_domain(r, r->cond_fields[i]);
+        uint32_t size = check_field_domain(r, r->cond_fields[i]);
         uint64_t v = point % size;
         point /= size;
         if (r->cond_fields[i] == slot) {
@@ -303,10 +307,10 @@ static void collect_condition_fields(check_result *r)
     for (uint32_t i = 0; i < r->nroutes; i++) {
         uint32_t *fields = ast_alloc(r->tree, ((size_t)app->nfields + 1) * sizeof *fields), nfields = 0;
         if (r->routes[i].node->a)
-            condition_fields(r, r->routes[i].node->a, fields, &nfields);
+            check_condition_fields(r, r->routes[i].node->a, fields, &nfields, 0);
         for (uint32_t u = 0; i == 0 && u < r->nunrouted; u++) /* and the `unrouted` declarations' fields */
             if (r->unrouted[u].node->a)
-                condition_fields(r, r->unrouted[u].node->a, fields, &nfields);
+                check_condition_fields(r, r->unrouted[u].node->a, fields, &nfields, 0);
         for (uint32_t k = 0; k < nfields; k++) {
             int seen = 0;
             for (uint32_t j = 0; j < r->ncond_fields; j++)
@@ -406,7 +410,7 @@ void check_routes_analyse(check_result *r)
     collect_condition_fields(r);
     r->domain_size = 1;
     for (uint32_t i = 0; i < r->ncond_fields; i++) {
-        r->domain_size *= field_domain(r, r->cond_fields[i]);
+        r->domain_size *= check_field_domain(r, r->cond_fields[i]);
         if (r->domain_size > MAX_DOMAIN) {
             diag_error(r->diag, r->routing_node->loc,
                        "route conditions combine too many fields (more than %u combinations to compare)", MAX_DOMAIN);

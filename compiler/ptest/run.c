@@ -72,11 +72,9 @@ static void gen_value(yajl_gen g, yajl_val v)
 }
 
 /* JSON text of v (malloc'd) */
-static char *json_text(yajl_val v)
+/* What the generator wrote, as a malloc'd NUL-terminated string (NULL when out of memory); frees the generator */
+static char *take_text(yajl_gen g)
 {
-    yajl_gen g = yajl_gen_alloc(NULL);
-    yajl_gen_config(g, yajl_gen_validate_utf8, 0);
-    gen_value(g, v);
     const unsigned char *buf;
     size_t len;
     yajl_gen_get_buf(g, &buf, &len);
@@ -87,6 +85,14 @@ static char *json_text(yajl_val v)
     }
     yajl_gen_free(g);
     return s;
+}
+
+static char *json_text(yajl_val v)
+{
+    yajl_gen g = yajl_gen_alloc(NULL);
+    yajl_gen_config(g, yajl_gen_validate_utf8, 0);
+    gen_value(g, v);
+    return take_text(g);
 }
 
 static int has_key(yajl_val obj, const char *key)
@@ -129,15 +135,7 @@ static char *merge(const char *base, const char *record, char *why, size_t whyle
         gen_value(g, r->u.object.values[i]);
     }
     yajl_gen_map_close(g);
-    const unsigned char *buf;
-    size_t len;
-    yajl_gen_get_buf(g, &buf, &len);
-    char *s = malloc(len + 1);
-    if (s) {
-        memcpy(s, buf, len);
-        s[len] = '\0';
-    }
-    yajl_gen_free(g);
+    char *s = take_text(g);
     yajl_tree_free(b);
     yajl_tree_free(r);
     return s;
