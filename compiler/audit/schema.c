@@ -52,37 +52,32 @@ static void diff_enum_values(const polP_program *a, uint32_t ea, const polP_prog
     }
 }
 
+/* An enum only one version has, with its values */
+static void enum_only_in(const polP_program *p, uint32_t e, const char *how, audit_changes *c)
+{
+    const char *name = audit_str(p, p->enums[e].name);
+    audit_buf t = {0}, j = {0}, v = {0};
+    enum_values(p, e, &v);
+    audit_printf(&t, "enum %s %s: { %s }", name, how, v.s ? v.s : "");
+    json_open(&j, "enum", how, name);
+    json_str_field(&j, "values", v.s ? v.s : "");
+    audit_puts(&j, "}");
+    audit_buf_free(&v);
+    emit(c, AUDIT_ENUMS, &t, &j);
+}
+
 static void diff_enums(const polP_program *a, const polP_program *b, audit_changes *c)
 {
     for (uint32_t e = 0; e < a->nenums; e++) {
-        const char *name = audit_str(a, a->enums[e].name);
-        int other = audit_enum_index(b, name);
-        if (other >= 0) {
+        int other = audit_enum_index(b, audit_str(a, a->enums[e].name));
+        if (other >= 0)
             diff_enum_values(a, e, b, (uint32_t)other, c);
-            continue;
-        }
-        audit_buf t = {0}, j = {0}, v = {0};
-        enum_values(a, e, &v);
-        audit_printf(&t, "enum %s removed: { %s }", name, v.s ? v.s : "");
-        json_open(&j, "enum", "removed", name);
-        json_str_field(&j, "values", v.s ? v.s : "");
-        audit_puts(&j, "}");
-        audit_buf_free(&v);
-        emit(c, AUDIT_ENUMS, &t, &j);
+        else
+            enum_only_in(a, e, "removed", c);
     }
-    for (uint32_t e = 0; e < b->nenums; e++) {
-        const char *name = audit_str(b, b->enums[e].name);
-        if (audit_enum_index(a, name) >= 0)
-            continue;
-        audit_buf t = {0}, j = {0}, v = {0};
-        enum_values(b, e, &v);
-        audit_printf(&t, "enum %s added: { %s }", name, v.s ? v.s : "");
-        json_open(&j, "enum", "added", name);
-        json_str_field(&j, "values", v.s ? v.s : "");
-        audit_puts(&j, "}");
-        audit_buf_free(&v);
-        emit(c, AUDIT_ENUMS, &t, &j);
-    }
+    for (uint32_t e = 0; e < b->nenums; e++)
+        if (audit_enum_index(a, audit_str(b, b->enums[e].name)) < 0)
+            enum_only_in(b, e, "added", c);
 }
 
 /* ---- fields of records, attributes of entity types ------------------------------------------------------------ */
