@@ -97,6 +97,9 @@ audit_canon *audit_canon_new(const audit_prog *ap);
 void audit_canon_free(audit_canon *cn);
 /* Code of addresses [start, end) as canonical text into out */
 void audit_canon_code(audit_canon *cn, uint32_t start, uint32_t end, audit_buf *out);
+/* The test at addr that decides a finding, without its jump target (which only says where the rule ends):
+ * "JUMPF", "JUMPT", or TESTK with its comparison and constant */
+void audit_canon_test(audit_canon *cn, uint32_t addr, audit_buf *out);
 /* The enclosing `for each` loops of address addr, outermost first ("papers;") */
 void audit_canon_loops(audit_canon *cn, uint32_t addr, audit_buf *out);
 /* The let rules the code [start, end) reads, directly or through other lets: rules[], returns the count */

@@ -146,6 +146,18 @@ static void loop_name(const polP_program *p, int *alpha, uint32_t addr, uint8_t 
     audit_printf(out, " outer(%s)", list_field_name(p, loop_start(p, addr, a)));
 }
 
+void audit_canon_test(audit_canon *cn, uint32_t addr, audit_buf *out)
+{
+    const polP_program *p = cn->ap->p;
+    const polP_instr *in = &p->code[addr];
+    audit_puts(out, polO_info[in->op].name);
+    if (in->op == POL_OP_TESTK) {
+        audit_printf(out, " %u ", in->a);
+        audit_const_text(p, &p->consts[in->c], out);
+    }
+    audit_puts(out, "; ");
+}
+
 void audit_canon_code(audit_canon *cn, uint32_t start, uint32_t end, audit_buf *out)
 {
     const polP_program *p = cn->ap->p;
@@ -182,7 +194,11 @@ void audit_canon_code(audit_canon *cn, uint32_t start, uint32_t end, audit_buf *
                 local_name(alpha, &next, in->a, out);
             break;
         case POL_OP_STORE:
-        case POL_OP_ITERRANGE: local_name(alpha, &next, in->a, out); break;
+        case POL_OP_ITERRANGE:
+        case POL_OP_SETNEW:
+        case POL_OP_SETIN:
+        case POL_OP_SETADD:
+        case POL_OP_SETCOUNT: local_name(alpha, &next, in->a, out); break;
         case POL_OP_ITERLIST:
             local_name(alpha, &next, in->a, out);
             audit_printf(out, " %s", audit_str(p, p->records[0].fields[in->b].name));
@@ -196,6 +212,11 @@ void audit_canon_code(audit_canon *cn, uint32_t start, uint32_t end, audit_buf *
         case POL_OP_JUMPT:
         case POL_OP_JUMPNN: audit_printf(out, " %+d", (int)(final_target(p, in->b) - (int32_t)start)); break;
         case POL_OP_LOOP: audit_printf(out, " %+d", (int)(in->b - (int32_t)start)); break;
+        case POL_OP_TESTK:
+            audit_printf(out, " %u ", in->a);
+            audit_const_text(p, &p->consts[in->c], out);
+            audit_printf(out, " %+d", (int)(final_target(p, in->b) - (int32_t)start));
+            break;
         case POL_OP_OUTGET:
         case POL_OP_OUTSET: audit_printf(out, " %s", audit_str(p, p->outputs[in->b].name)); break;
         case POL_OP_ROUTE: audit_printf(out, " %s", audit_str(p, p->entities[p->rules[in->b].target].name)); break;

@@ -105,6 +105,11 @@ typedef struct tval {
     int64_t i;
 } tval;
 
+static int equal_values(tval a, tval b)
+{
+    return (a.kind == POL_T_NULL || b.kind == POL_T_NULL) ? a.kind == b.kind : a.i == b.i;
+}
+
 static int trace(const audit_prog *ap, const tval *fields, uint32_t *rule)
 {
     const polP_program *p = ap->p;
@@ -132,9 +137,20 @@ static int trace(const audit_prog *ap, const tval *fields, uint32_t *rule)
             if (sp < 2)
                 return -1;
             tval b = stack[--sp], a = stack[--sp];
-            int eq = (a.kind == POL_T_NULL || b.kind == POL_T_NULL) ? a.kind == b.kind : a.i == b.i;
             stack[sp].kind = POL_T_BOOL;
-            stack[sp++].i = in->op == POL_OP_EQ ? eq : !eq;
+            stack[sp++].i = equal_values(a, b) == (in->op == POL_OP_EQ);
+            break;
+        }
+        case POL_OP_TESTK: { /* == or != with a constant, and the jump */
+            if (sp < 1 || (in->a & 7) > 1)
+                return -1;
+            const polP_const *c = &p->consts[in->c];
+            if (c->kind != POL_T_NULL && c->kind != POL_T_BOOL && c->kind != POL_T_ENUM && c->kind != POL_T_INT)
+                return -1;
+            tval k = {c->kind, c->kind == POL_T_NULL ? 0 : c->u.i};
+            int holds = equal_values(stack[--sp], k) == ((in->a & 7) == 0);
+            if (holds == (in->a >> 3))
+                pc = (uint32_t)in->b;
             break;
         }
         case POL_OP_NOT:

@@ -10,7 +10,7 @@ typedef struct finding {
     uint32_t rule;
     const char *clause;
     unsigned kind;
-    uint32_t start, skip, end; /* code: condition [start, skip), JUMPF at skip, message (skip, end-1), FINDING */
+    uint32_t start, skip, end; /* code: condition [start, skip], its last test at skip, message (skip, end-1), FINDING */
     char *cond, *msg, *shape;
     int matched;
 } finding;
@@ -45,15 +45,20 @@ static finding *collect(const audit_prog *ap, audit_canon *cn, uint32_t *n)
         x->clause = p->rules[r].clause == POL_NONE ? "" : audit_str(p, p->rules[r].clause);
         x->kind = p->rules[r].kind;
         audit_rule_span(p, r, &x->start, &x->end);
-        /* the JUMPF that skips the finding is the last one that leaves the rule's code: the message's own jumps
-         * stay inside it, and a compiler that threads jumps may send the condition's `and` out too */
+        /* the test that skips the finding (JUMPF, JUMPT or TESTK: conditions are jumping code) is the last one
+         * that leaves the rule's code: the message's own jumps stay inside it, and the condition's earlier
+         * tests may leave it too */
         x->skip = x->end;
-        for (uint32_t i = x->start; i < x->end; i++)
-            if (p->code[i].op == POL_OP_JUMPF && (uint32_t)p->code[i].b >= x->end)
+        for (uint32_t i = x->start; i < x->end; i++) {
+            uint8_t op = p->code[i].op;
+            if ((op == POL_OP_JUMPF || op == POL_OP_JUMPT || op == POL_OP_TESTK) && (uint32_t)p->code[i].b >= x->end)
                 x->skip = i;
+        }
         audit_buf c = {0}, m = {0}, s = {0};
         audit_canon_loops(cn, x->start, &c);
         audit_canon_code(cn, x->start, x->skip, &c);
+        if (x->skip < x->end)
+            audit_canon_test(cn, x->skip, &c);
         if (x->skip < x->end)
             audit_canon_code(cn, x->skip + 1, x->end - 1, &m);
         message_shape(p, x->skip + 1, x->end ? x->end - 1 : 0, &s);

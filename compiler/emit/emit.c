@@ -59,6 +59,15 @@ uint32_t emit_const(emitter *e, polP_const value)
     return index;
 }
 
+void emit_scalar(emitter *e, pol_type kind, int64_t value)
+{
+    polP_const c;
+    memset(&c, 0, sizeof c);
+    c.kind = kind;
+    c.u.i = value;
+    emit_op(e, POL_OP_CONST, 0, (int32_t)emit_const(e, c));
+}
+
 uint32_t emit_table(emitter *e, uint32_t nentries)
 {
     polP_program *p = e->p;
@@ -88,11 +97,11 @@ static void emit_finding(emitter *e, const ast_node *n)
 {
     uint32_t rule = check_sem_of(n)->index;
     at_rule(e, n, rule);
-    emit_expr(e, n->a);
-    uint32_t skip = emit_op(e, POL_OP_JUMPF, 0, 0);
+    uint32_t skip = EMIT_NO_JUMPS;
+    emit_jump_if_false(e, n->a, &skip);
     emit_expr(e, n->b);
     emit_op(e, POL_OP_FINDING, 0, (int32_t)rule);
-    emit_patch_here(e, skip);
+    emit_patch_chain_here(e, skip);
 }
 
 uint32_t emit_loop_start(emitter *e, const ast_node *source, uint32_t loop)
@@ -141,10 +150,12 @@ polP_program *emit_program(check_result *r, const uint8_t source_sha256[32])
     e.loop_local = ast_alloc(r->tree, ((size_t)r->nloops + 1) * sizeof *e.loop_local);
     e.locals_used = e.locals_max = r->nlets;
     e.rule = POL_NONE;
+    e.subst_loop = UINT32_MAX;
     polP_program *p = r->prog;
     p->compiler_version = check_intern(r, "polc " POL_VERSION_STRING, strlen("polc " POL_VERSION_STRING));
     memcpy(p->source_sha256, source_sha256, 32);
 
+    const let_guard *guards = emit_let_guards(&e);
     if (r->has_routing && r->nroutes)
         emit_routing(&e);
     for (uint32_t i = 0; i < r->nitems; i++) {
@@ -152,8 +163,7 @@ polP_program *emit_program(check_result *r, const uint8_t source_sha256[32])
         switch (n->kind) {
         case AST_LET:
             at_rule(&e, n, r->items[i].rule);
-            emit_expr(&e, n->a);
-            emit_op(&e, POL_OP_STORE, check_sem_of(n)->index, 0);
+            emit_let(&e, n, guards);
             break;
         case AST_FINDING:
             emit_finding(&e, n);

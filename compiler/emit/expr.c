@@ -5,42 +5,22 @@
 
 static void emit_value(emitter *e, polP_const value) { emit_op(e, POL_OP_CONST, 0, (int32_t)emit_const(e, value)); }
 
-static void emit_bool(emitter *e, int value)
-{
-    polP_const c;
-    memset(&c, 0, sizeof c);
-    c.kind = POL_T_BOOL;
-    c.u.i = value;
-    emit_value(e, c);
-}
+static void emit_null(emitter *e) { emit_scalar(e, POL_T_NULL, 0); }
 
-static void emit_int(emitter *e, int64_t value)
-{
-    polP_const c;
-    memset(&c, 0, sizeof c);
-    c.kind = POL_T_INT;
-    c.u.i = value;
-    emit_value(e, c);
-}
-
-static void emit_null(emitter *e)
-{
-    polP_const c;
-    memset(&c, 0, sizeof c);
-    emit_value(e, c);
-}
-
-/* a and b / a or b, short-circuit: the result is the deciding operand's truth */
+/* a and b / a or b as a value, short-circuit: the result is the deciding operand's truth */
 static void emit_logic(emitter *e, const ast_node *n)
 {
     int is_and = n->op == AST_OP_AND;
-    emit_expr(e, n->a);
-    uint32_t decided = emit_op(e, is_and ? POL_OP_JUMPF : POL_OP_JUMPT, 0, 0);
+    uint32_t decided = EMIT_NO_JUMPS;
+    if (is_and)
+        emit_jump_if_false(e, n->a, &decided);
+    else
+        emit_jump_if_true(e, n->a, &decided);
     emit_expr(e, n->b);
     uint32_t done = emit_op(e, POL_OP_JUMP, 0, 0);
-    emit_patch_here(e, decided);
+    emit_patch_chain_here(e, decided);
     e->depth--; /* the other path arrives without b's value */
-    emit_bool(e, !is_and);
+    emit_scalar(e, POL_T_BOOL, !is_and);
     emit_patch_here(e, done);
 }
 
@@ -84,11 +64,11 @@ static void emit_binary(emitter *e, const ast_node *n)
 
 static void emit_if(emitter *e, const ast_node *n)
 {
-    emit_expr(e, n->a);
-    uint32_t otherwise = emit_op(e, POL_OP_JUMPF, 0, 0);
+    uint32_t otherwise = EMIT_NO_JUMPS;
+    emit_jump_if_false(e, n->a, &otherwise);
     emit_expr(e, n->b);
     uint32_t done = emit_op(e, POL_OP_JUMP, 0, 0);
-    emit_patch_here(e, otherwise);
+    emit_patch_chain_here(e, otherwise);
     e->depth--;
     emit_expr(e, n->c);
     emit_patch_here(e, done);
@@ -120,50 +100,6 @@ static void emit_match(emitter *e, const ast_node *n)
     t->dflt = default_at;
     for (uint32_t v = 0; v < m->nvalues; v++)
         t->entries[v] = m->arm_of_value[v] >= 0 ? arm_at[m->arm_of_value[v]] : default_at;
-}
-
-/* count / any / all / sum over a list or a range, with an accumulator local */
-static void emit_aggregate(emitter *e, const ast_node *n)
-{
-    uint32_t mark = e->locals_used;
-    uint32_t acc = emit_local(e);
-    switch (n->op) {
-    case AST_AGG_ANY: emit_bool(e, 0); break;
-    case AST_AGG_ALL: emit_bool(e, 1); break;
-    default: emit_int(e, 0); break;
-    }
-    emit_op(e, POL_OP_STORE, acc, 0);
-    uint32_t next = emit_loop_start(e, n->a, check_sem_of(n)->index);
-    uint32_t skip = UINT32_MAX;
-    if (n->b) {
-        emit_expr(e, n->b);
-        skip = emit_op(e, n->op == AST_AGG_ALL ? POL_OP_JUMPT : POL_OP_JUMPF, 0, 0);
-    }
-    switch (n->op) {
-    case AST_AGG_COUNT:
-        emit_op(e, POL_OP_LOAD, acc, 0);
-        emit_int(e, 1);
-        emit_op(e, POL_OP_ADD, 0, 0);
-        break;
-    case AST_AGG_ANY:
-        emit_bool(e, 1);
-        break;
-    case AST_AGG_ALL:
-        emit_bool(e, 0);
-        break;
-    case AST_AGG_SUM:
-        emit_op(e, POL_OP_LOAD, acc, 0);
-        emit_expr(e, n->c);
-        emit_op(e, POL_OP_ADD, 0, 0);
-        break;
-    }
-    emit_op(e, POL_OP_STORE, acc, 0);
-    if (skip != UINT32_MAX)
-        emit_patch_here(e, skip);
-    emit_op(e, POL_OP_LOOP, 0, (int32_t)next);
-    emit_patch_here(e, next);
-    emit_op(e, POL_OP_LOAD, acc, 0);
-    e->locals_used = mark;
 }
 
 static void emit_string(emitter *e, const ast_node *n)
@@ -214,7 +150,12 @@ void emit_expr(emitter *e, const ast_node *n)
     switch (n->kind) {
     case AST_NAME:
         switch (s->sym) {
-        case SYM_LOOPVAR: emit_op(e, POL_OP_ITEM, e->loop_local[s->index], 0); return;
+        case SYM_LOOPVAR:
+            if (s->index == e->subst_loop) /* aggregate.c's distinct count: y is the element's key */
+                emit_op(e, POL_OP_ELEM, e->subst_local, (int32_t)e->subst_field);
+            else
+                emit_op(e, POL_OP_ITEM, e->loop_local[s->index], 0);
+            return;
         case SYM_LET: emit_op(e, POL_OP_LOAD, s->index, 0); return;
         case SYM_OUTPUT: emit_op(e, POL_OP_OUTGET, 0, (int32_t)s->index); return;
         case SYM_FIELD: emit_op(e, POL_OP_FIELD, 0, (int32_t)s->index); return;

@@ -50,7 +50,8 @@ void emit_thread_jumps(emitter *e)
     polP_program *p = e->p;
     for (uint32_t i = 0; i < p->ncode; i++) {
         polP_instr *in = &p->code[i];
-        if (in->op != POL_OP_JUMP && in->op != POL_OP_JUMPF && in->op != POL_OP_JUMPT && in->op != POL_OP_JUMPNN)
+        if (in->op != POL_OP_JUMP && in->op != POL_OP_JUMPF && in->op != POL_OP_JUMPT && in->op != POL_OP_JUMPNN &&
+            in->op != POL_OP_TESTK)
             continue;
         if (in->b <= (int32_t)i)
             continue; /* not ours to judge: the verifier refuses it */

@@ -37,16 +37,13 @@ static void emit_cell(emitter *e, const uint32_t *routes, uint32_t n, uint32_t *
         const check_route *route = &r->routes[routes[i]];
         e->line = (uint32_t)route->node->loc.line;
         e->rule = route->rule;
-        uint32_t miss = UINT32_MAX;
-        if (route->node->a) {
-            emit_expr(e, route->node->a);
-            miss = emit_op(e, POL_OP_JUMPF, 0, 0);
-        }
+        uint32_t miss = EMIT_NO_JUMPS;
+        if (route->node->a)
+            emit_jump_if_false(e, route->node->a, &miss);
         emit_op(e, POL_OP_ROUTE, 0, (int32_t)route->rule);
         ends[(*nends)++] = emit_op(e, POL_OP_JUMP, 0, 0);
-        if (miss != UINT32_MAX)
-            emit_patch_here(e, miss);
-        fall_through = miss != UINT32_MAX; /* after a route without condition nothing else is tried */
+        emit_patch_chain_here(e, miss);
+        fall_through = route->node->a != NULL; /* after a route without condition nothing else is tried */
     }
     if (fall_through) { /* no route of the cell matched: unrouted */
         e->rule = POL_NONE;

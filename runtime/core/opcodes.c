@@ -2,7 +2,8 @@
 #include "opcodes.h"
 
 const pol_opcode_info polO_info[POL_OP__COUNT] = {
-#define POL_X_INFO(name, a, b, pops, pushes, meaning) {#name, POL_OPND_##a, POL_OPND_##b, pops, pushes, meaning},
+#define POL_X_INFO(name, a, b, c, pops, pushes, meaning)                                                            \
+    {#name, POL_OPND_##a, POL_OPND_##b, POL_OPND_##c, pops, pushes, meaning},
     POL_OPCODES(POL_X_INFO)
 #undef POL_X_INFO
 };

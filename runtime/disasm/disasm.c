@@ -407,6 +407,18 @@ static void put_comment(FILE *out, const polP_program *p, uint32_t addr)
     case POL_OP_ITERRANGE:
         fprintf(out, "loop %u over lo..hi", in->a);
         break;
+    case POL_OP_SETNEW:
+        fprintf(out, "set %u = {} over lo..hi", in->a);
+        break;
+    case POL_OP_SETIN:
+        fprintf(out, "in the range of set %u", in->a);
+        break;
+    case POL_OP_SETADD:
+        fprintf(out, "add to set %u", in->a);
+        break;
+    case POL_OP_SETCOUNT:
+        fprintf(out, "size of set %u", in->a);
+        break;
     case POL_OP_OUTGET:
     case POL_OP_OUTSET:
         put_output(out, p, in->b);
@@ -446,6 +458,15 @@ static void put_comment(FILE *out, const polP_program *p, uint32_t addr)
     case POL_OP_JUMPNN:
         fprintf(out, "-> %" PRId32, in->b);
         break;
+    case POL_OP_TESTK: {
+        static const char *const cmps[] = {"==", "!=", "<", "<=", ">", ">=", "?", "?"};
+        fprintf(out, "-> %" PRId32 " %s %s ", in->b, in->a & 8 ? "if" : "unless", cmps[in->a & 7]);
+        if (in->c < p->nconsts)
+            put_const(out, p, &p->consts[in->c]);
+        else
+            fprintf(out, "<constant %u?>", in->c);
+        break;
+    }
     case POL_OP_NEXT:
         fprintf(out, "loop %u; when done -> %" PRId32, in->a, in->b);
         break;

@@ -50,7 +50,8 @@ typedef enum pol_status {
 typedef struct pol_limits {
     uint32_t max_list_length;      /* elements per list field of a record [1024] */
     uint32_t max_string_length;    /* bytes per string value [65536] */
-    uint32_t max_instructions;     /* instructions executed per evaluation [10000000] */
+    uint32_t max_instructions;     /* loop work per evaluation: each pass of a loop counts its body's
+                                      instructions (code outside loops runs at most once) [10000000] */
     uint32_t max_range_length;     /* integers in an aggregate's a..b range [100000] */
     uint32_t max_record_bytes;     /* bytes per bound record, strings and lists included [16 MiB] */
     uint32_t max_line_bytes;       /* pol_json: bytes per JSON line [16 MiB] */

@@ -9,9 +9,10 @@
  *      applicant field of kind LIST; LOCAL < nlocals; OUTPUT < noutputs; RULE < nrules and of the right kind
  *      (ROUTE: a route rule whose target < nentities; FINDING: violation, todo or warning); ATTR < the most
  *      attributes any entity type has (the entity's own type is checked when ATTR runs); TABLE < ntables;
- *      SET < nsets; KIND <= 2; MINUTE < 1440; COUNT <= the stack depth; the source map names real rules.
+ *      SET < nsets; KIND <= 2; MINUTE < 1440; TEST 0..5 or 8..13; COUNT <= the stack depth; the source map
+ *      names real rules. Operand c is 0 except where the opcode gives it a kind (TESTK: a constant).
  *  Control flow
- *   3. JUMP, JUMPF, JUMPT, JUMPNN and NEXT targets, and every SWITCH table entry and default, are strictly
+ *   3. JUMP, JUMPF, JUMPT, TESTK, JUMPNN and NEXT targets, and every SWITCH table entry and default, are strictly
  *      forward and < ncode.
  *   4. loops have one shape:  ITERLIST/ITERRANGE a; t: NEXT a, e; body; l: LOOP t; ... e: ...
  *      the ITER is immediately followed by the NEXT of the same local; LOOP's target is a NEXT before it
@@ -25,9 +26,10 @@
  *  Locals
  *   7. a local is LOADed only where a STORE reaches it on every path (ITERLIST/ITERRANGE unset it; inside a
  *      loop, the locals any nested loop iterates are unset at its NEXT, since they are clobbered before the
- *      LOOP comes back).
+ *      LOOP comes back). SETNEW writes its local as STORE does; SETIN, SETADD and SETCOUNT read it as LOAD
+ *      does (that the local holds a set is checked when they run).
  *   8. while its loop runs (from its NEXT to its LOOP) a loop's local is an iterator: it cannot be STOREd,
- *      LOADed or restarted; ELEM and ITEM need an enclosing loop over their local of the right kind (list /
+ *      LOADed, used as a set or restarted; ELEM and ITEM need an enclosing loop over their local of the right kind (list /
  *      range), and ELEM's field < the field count of that list's element record.
  *  Work
  *   9. the verifier's work is linear in the code size: two passes, a binary search in a table of at most
@@ -212,7 +214,7 @@ static pol_status check_structure(verifier *V)
         const polP_instr *in = &p->code[i];
         if (in->op >= POL_OP__COUNT)
             return fail_at(V, i, "opcode %u is not an instruction (0..%d)", in->op, POL_OP__COUNT - 1);
-        if (in->c != 0)
+        if (in->c != 0 && polO_info[in->op].c == POL_OPND_NONE)
             return fail_at(V, i, "field c is %u (must be 0)", in->c);
         if (p->srcmap && p->srcmap[i].rule != POL_NONE && p->srcmap[i].rule >= p->nrules)
             return fail_at(V, i, "the source map names rule %u, but there are %u rules", p->srcmap[i].rule,
@@ -301,6 +303,10 @@ static pol_status check_operand(verifier *V, uint32_t i, pol_operand_kind kind, 
         if (v < 0 || v >= 1440)
             return fail_at(V, i, "minute %lld is not a minute of the day (0..1439)", (long long)v);
         return POL_OK;
+    case POL_OPND_TEST:
+        if ((v & 7) > 5 || (v & ~15) != 0)
+            return fail_at(V, i, "comparison %lld is not 0..5 or 8..13", (long long)v);
+        return POL_OK;
     default: /* JUMP, TABLE: pass 1; ELEMFIELD: with its loop; COUNT: against the stack depth */
         return POL_OK;
     }
@@ -315,6 +321,10 @@ static pol_status check_iterator_use(verifier *V, uint32_t i)
     switch (in->op) {
     case POL_OP_LOAD:
     case POL_OP_STORE:
+    case POL_OP_SETNEW:
+    case POL_OP_SETIN:
+    case POL_OP_SETADD:
+    case POL_OP_SETCOUNT:
         if (l)
             return fail_at(V, i, "local %u is the iterator of the loop at %u while that loop runs", in->a, l->next);
         return POL_OK;
@@ -405,10 +415,14 @@ static pol_status step(verifier *V, uint32_t i, vstate *st, int *falls)
     pol_status s = POL_OK;
     switch (in->op) {
     case POL_OP_LOAD:
+    case POL_OP_SETIN:
+    case POL_OP_SETADD:
+    case POL_OP_SETCOUNT:
         if (!bit(st->stored, in->a))
             return fail_at(V, i, "local %u is loaded before a STORE reaches it on every path", in->a);
         break;
     case POL_OP_STORE:
+    case POL_OP_SETNEW:
         set_bit(st->stored, in->a);
         break;
     case POL_OP_ITERLIST:
@@ -420,6 +434,7 @@ static pol_status step(verifier *V, uint32_t i, vstate *st, int *falls)
         /* fall through */
     case POL_OP_JUMPF:
     case POL_OP_JUMPT:
+    case POL_OP_TESTK:
         s = add_edge(V, i, (uint32_t)in->b, st);
         break;
     case POL_OP_JUMPNN: {
@@ -512,6 +527,8 @@ static pol_status check_flow(verifier *V)
         pol_status s = check_operand(V, i, info->a, in->a, 'a');
         if (s == POL_OK)
             s = check_operand(V, i, info->b, in->b, 'b');
+        if (s == POL_OK && info->c != POL_OPND_NONE)
+            s = check_operand(V, i, info->c, in->c, 'c');
         if (s == POL_OK)
             s = check_iterator_use(V, i);
         if (s != POL_OK)

@@ -52,6 +52,14 @@ char *polX_arena_alloc(pol_context *ctx, polX_arena *a, size_t n)
     return p;
 }
 
+void polX_arena_give_back(polX_arena *a, size_t n)
+{
+    if (a->head && n <= a->head->used && n <= a->total) {
+        a->head->used -= n;
+        a->total -= n;
+    }
+}
+
 void polX_arena_reset(pol_context *ctx, polX_arena *a)
 {
     polX_chunk *c = a->head;

@@ -163,6 +163,35 @@ static int equal(const polX_value *a, const polX_value *b)
     return compare(a, b) == 0;
 }
 
+/* x cmp y for cmp 0..5 (== != < <= > >=, the order of the comparison opcodes): 1 or 0, with their rules (null
+ * equals only null; an order with null is false), or -1 when the two cannot be ordered. Integers and values
+ * of one enum, the common case, are compared here directly. */
+static POLX_LOOP_INLINE int holds(int cmp, const polX_value *x, const polX_value *y)
+{
+    if (x->tag == y->tag && (x->tag == POL_T_INT || x->tag == POL_T_ENUM) && x->x.ref == y->x.ref) {
+        int64_t a = x->u.i, b = y->u.i;
+        switch (cmp) {
+        case 0: return a == b;
+        case 1: return a != b;
+        case 2: return a < b;
+        case 3: return a <= b;
+        case 4: return a > b;
+        default: return a >= b;
+        }
+    }
+    if (cmp <= 1)
+        return equal(x, y) == (cmp == 0);
+    if (x->tag == POL_T_NULL || y->tag == POL_T_NULL)
+        return 0;
+    int c = compare(x, y);
+    switch (cmp) {
+    case 2: return c == CMP_NONE ? -1 : c == -1;
+    case 3: return c == CMP_NONE ? -1 : c == -1 || c == 0;
+    case 4: return c == CMP_NONE ? -1 : c == 1;
+    default: return c == CMP_NONE ? -1 : c == 1 || c == 0;
+    }
+}
+
 /* ---- errors --------------------------------------------------------------------------------------------------- */
 
 static void add_where(pol_context *ctx, uint32_t pc)
@@ -182,14 +211,124 @@ static pol_status runtime_error(pol_context *ctx, uint32_t pc, const char *what)
     return polX_error_end(ctx, POL_ERR_RUNTIME, -1);
 }
 
+/* ---- ranges and sets of integers ------------------------------------------------------------------------------ */
+
+/* How many integers lo..hi holds (0 when either is null or hi < lo), against the range limit. */
+static pol_status range_count(pol_context *ctx, uint32_t pc, const polX_value *lo, const polX_value *hi,
+                              int64_t *count)
+{
+    *count = 0;
+    if (lo->tag == POL_T_NULL || hi->tag == POL_T_NULL)
+        return POL_OK;
+    if (lo->tag != POL_T_INT || hi->tag != POL_T_INT)
+        return runtime_error(ctx, pc, "the range's ends are not integers");
+    if (hi->u.i < lo->u.i)
+        return POL_OK;
+    uint64_t span = (uint64_t)hi->u.i - (uint64_t)lo->u.i;
+    if (span >= ctx->prog->limits.max_range_length) {
+        polX_error_begin(ctx);
+        add_where(ctx, pc);
+        polX_error_addf(ctx, "a range of more than %u integers", ctx->prog->limits.max_range_length);
+        return polX_error_end(ctx, POL_ERR_LIMIT, -1);
+    }
+    *count = (int64_t)span + 1;
+    return POL_OK;
+}
+
+/* *set becomes an empty set of the integers lo..hi: two header words and one bit per integer, in the
+ * evaluation's arena (a set the local already holds from this evaluation is reused when big enough), bounded
+ * like the evaluation's text. */
+static pol_status set_new(pol_context *ctx, uint32_t pc, const polX_value *lo, const polX_value *hi, polX_value *set)
+{
+    int64_t count;
+    pol_status st = range_count(ctx, pc, lo, hi, &count);
+    if (st != POL_OK)
+        return st;
+    uint32_t words = 2 + (uint32_t)((count + 63) / 64);
+    if (set->tag != POLX_T_SET || set->x.len < words) {
+        size_t bytes = (size_t)words * sizeof(uint64_t);
+        if (ctx->eval_text.total + bytes + sizeof(uint64_t) > ctx->prog->limits.max_record_bytes) {
+            polX_error_begin(ctx);
+            add_where(ctx, pc);
+            polX_error_addf(ctx, "the evaluation's text exceeds %u bytes", ctx->prog->limits.max_record_bytes);
+            return polX_error_end(ctx, POL_ERR_LIMIT, -1);
+        }
+        char *raw = polX_arena_alloc(ctx, &ctx->eval_text, bytes + sizeof(uint64_t) - 1);
+        if (!raw)
+            return polX_fail(ctx, POL_ERR_NOMEM, -1, "out of memory");
+        uintptr_t at = ((uintptr_t)raw + sizeof(uint64_t) - 1) & ~(uintptr_t)(sizeof(uint64_t) - 1);
+        *set = polX_null();
+        set->tag = POLX_T_SET;
+        set->x.len = words;
+        set->u.w = (uint64_t *)at;
+    }
+    memset(set->u.w, 0, (size_t)words * sizeof(uint64_t));
+    set->u.w[0] = count ? (uint64_t)lo->u.i : 0;
+    set->u.w[1] = (uint64_t)count;
+    return POL_OK;
+}
+
+/* Whether v is an integer of the set's range (unsigned wrap-around keeps v - lo exact for any int64). */
+static inline int set_holds_range(const uint64_t *w, const polX_value *v)
+{
+    return v->tag == POL_T_INT && (uint64_t)v->u.i - w[0] < w[1];
+}
+
+static int bits_set(uint64_t x)
+{
+#if defined(__GNUC__)
+    return __builtin_popcountll(x);
+#else
+    int n = 0;
+    for (; x; x &= x - 1)
+        n++;
+    return n;
+#endif
+}
+
+static int64_t set_size(const uint64_t *w)
+{
+    int64_t n = 0;
+    for (uint64_t i = 0; i < (w[1] + 63) / 64; i++)
+        n += bits_set(w[2 + i]);
+    return n;
+}
+
 /* ---- text ------------------------------------------------------------------------------------------------------ */
 
-/* The n values joined as text, in the evaluation's arena. */
+/* The n values joined as text, in the evaluation's arena. One pass when the most the text could take (a
+ * string's length, POLX_TEXT_SCRATCH for any other value) is within the evaluation's text limit: the text is
+ * written into that much and the rest given back; else measured first, then written. */
 static pol_status join_text(pol_context *ctx, uint32_t pc, const polX_value *vals, unsigned n, polX_value *out)
 {
     const pol_program *prog = ctx->prog;
     char scratch[POLX_TEXT_SCRATCH];
     const char *text;
+    size_t most = 0;
+    for (unsigned i = 0; i < n; i++)
+        most += vals[i].tag == POL_T_STRING ? vals[i].x.len : POLX_TEXT_SCRATCH;
+    if (most <= prog->limits.max_string_length && ctx->eval_text.total + most + 1 <= prog->limits.max_record_bytes) {
+        char *buf = polX_arena_alloc(ctx, &ctx->eval_text, most + 1);
+        if (!buf)
+            return polX_fail(ctx, POL_ERR_NOMEM, -1, "out of memory");
+        size_t at = 0;
+        for (unsigned i = 0; i < n; i++) {
+            if (vals[i].tag == POL_T_STRING) {
+                if (vals[i].x.len)
+                    memcpy(buf + at, vals[i].u.s, vals[i].x.len);
+                at += vals[i].x.len;
+            } else {
+                size_t k = polX_value_text(prog->p, &vals[i], scratch, &text);
+                if (k)
+                    memcpy(buf + at, text, k);
+                at += k;
+            }
+        }
+        buf[at] = '\0';
+        polX_arena_give_back(&ctx->eval_text, most - at);
+        *out = polX_string(buf, (uint32_t)at);
+        return POL_OK;
+    }
     size_t len = 0;
     for (unsigned i = 0; i < n; i++)
         len += polX_value_text(prog->p, &vals[i], scratch, &text);
@@ -253,7 +392,8 @@ static POLX_LOOP_INLINE pol_status add_finding(pol_context *ctx, uint32_t pc, ui
 #define POLX_COMPUTED_GOTO 1
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic" /* labels as values */
-#define VM_DISPATCH(op) goto *dispatch[(op) < POL_OP__COUNT ? (op) : POL_OP__COUNT];
+/* no bounds check on the opcode: the verifier proved every opcode < POL_OP__COUNT when the program loaded */
+#define VM_DISPATCH(op) goto *dispatch[(op)];
 #define VM_CASE(name) L_##name:
 #define VM_BAD L_BAD:
 #define VM_BREAK                                                                                                       \
@@ -261,7 +401,7 @@ static POLX_LOOP_INLINE pol_status add_finding(pol_context *ctx, uint32_t pc, ui
         FETCH();                                                                                                       \
         VM_DISPATCH(ins->op)                                                                                           \
     } while (0)
-#define POLX_LABEL(name, a, b, pops, pushes, meaning) &&L_##name,
+#define POLX_LABEL(name, a, b, c, pops, pushes, meaning) &&L_##name,
 #else
 #define VM_DISPATCH(op) switch (op)
 #define VM_CASE(name) case POL_OP_##name:
@@ -281,8 +421,6 @@ static POLX_LOOP_INLINE pol_status add_finding(pol_context *ctx, uint32_t pc, ui
 #define POLX_TRACE_STEP(t) POLX_TRACE_STEP_(t)
 #define FETCH()                                                                                                        \
     do {                                                                                                               \
-        if (budget-- == 0)                                                                                             \
-            goto over_budget;                                                                                          \
         POLX_TRACE_STEP(POLX_TRACED);                                                                                  \
         ins = &code[pc++];                                                                                             \
     } while (0)

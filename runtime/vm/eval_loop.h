@@ -10,6 +10,8 @@ pol_status POLX_RUN_NAME(pol_context *ctx)
     const polP_instr *code = p->code, *ins;
     polX_value *sp = ctx->stack, *locals = ctx->locals, *outputs = ctx->outputs;
     polX_loop *loops = ctx->loops, *loop;
+    /* Jumps go forward, so code outside loops runs at most once; what can repeat is a loop's body, and each
+     * pass is charged the body's length when NEXT starts it. No count per instruction. */
     uint32_t pc = 0, budget = prog->limits.max_instructions;
     polX_value v;
     int c;
@@ -47,20 +49,15 @@ pol_status POLX_RUN_NAME(pol_context *ctx)
             }
             VM_CASE(ELEM)
             {
+                /* the verifier proved ELEM sits in the body of loop a over a list whose elements have field b,
+                 * and a body runs only while pos is an element's index */
                 loop = &loops[ins->a];
-                if (loop->kind != POLX_LOOP_LIST || loop->pos < 0 || loop->pos >= loop->count)
-                    FAIL("not inside a loop over a list");
-                const polX_list *list = &ctx->lists[loop->list];
-                if ((uint32_t)ins->b >= list->nfields)
-                    FAIL("the element has no such field");
-                *sp++ = list->rows[(size_t)loop->pos * list->nfields + (uint32_t)ins->b];
+                *sp++ = loop->rows[(size_t)loop->pos * loop->nfields + (uint32_t)ins->b];
                 VM_BREAK;
             }
             VM_CASE(ITEM)
             {
-                loop = &loops[ins->a];
-                if (loop->kind != POLX_LOOP_RANGE || loop->pos < 0 || loop->pos >= loop->count)
-                    FAIL("not inside a loop over a range");
+                loop = &loops[ins->a]; /* in the body of range loop a, as the verifier proved */
                 *sp++ = polX_int(loop->lo + loop->pos);
                 VM_BREAK;
             }
@@ -148,40 +145,26 @@ pol_status POLX_RUN_NAME(pol_context *ctx)
             }
             VM_CASE(EQ)
             VM_CASE(NE)
-            {
-                sp--;
-                c = equal(&sp[-1], &sp[0]);
-                sp[-1] = polX_bool(ins->op == POL_OP_EQ ? c : !c);
-                VM_BREAK;
-            }
             VM_CASE(LT)
             VM_CASE(LE)
             VM_CASE(GT)
             VM_CASE(GE)
             {
                 sp--;
-                if (sp[-1].tag == POL_T_NULL || sp[0].tag == POL_T_NULL) {
-                    sp[-1] = polX_bool(0);
-                    VM_BREAK;
-                }
-                c = compare(&sp[-1], &sp[0]);
-                if (c == CMP_NONE)
+                c = holds(ins->op - POL_OP_EQ, &sp[-1], &sp[0]);
+                if (c < 0)
                     FAIL("the values cannot be compared");
-                switch (ins->op) {
-                case POL_OP_LT:
-                    c = c == -1;
-                    break;
-                case POL_OP_LE:
-                    c = c == -1 || c == 0;
-                    break;
-                case POL_OP_GT:
-                    c = c == 1;
-                    break;
-                default:
-                    c = c == 1 || c == 0;
-                    break;
-                }
                 sp[-1] = polX_bool(c);
+                VM_BREAK;
+            }
+            VM_CASE(TESTK)
+            {
+                sp--;
+                c = holds(ins->a & 7, sp, &prog->consts[ins->c]);
+                if (c < 0)
+                    FAIL("the values cannot be compared");
+                if (c == (ins->a >> 3))
+                    pc = (uint32_t)ins->b;
                 VM_BREAK;
             }
             VM_CASE(ADDYEARS)
@@ -253,20 +236,26 @@ pol_status POLX_RUN_NAME(pol_context *ctx)
             }
             VM_CASE(JUMPF)
             {
-                v = *--sp;
-                if (v.tag == POL_T_NULL || (v.tag == POL_T_BOOL && !v.u.i))
+                --sp;
+                if (sp->tag == POL_T_BOOL) {
+                    if (!sp->u.i)
+                        pc = (uint32_t)ins->b;
+                } else if (sp->tag == POL_T_NULL) {
                     pc = (uint32_t)ins->b;
-                else if (v.tag != POL_T_BOOL)
+                } else {
                     FAIL("not a bool");
+                }
                 VM_BREAK;
             }
             VM_CASE(JUMPT)
             {
-                v = *--sp;
-                if (v.tag == POL_T_BOOL && v.u.i)
-                    pc = (uint32_t)ins->b;
-                else if (v.tag != POL_T_BOOL && v.tag != POL_T_NULL)
+                --sp;
+                if (sp->tag == POL_T_BOOL) {
+                    if (sp->u.i)
+                        pc = (uint32_t)ins->b;
+                } else if (sp->tag != POL_T_NULL) {
                     FAIL("not a bool");
+                }
                 VM_BREAK;
             }
             VM_CASE(JUMPNN)
@@ -294,42 +283,74 @@ pol_status POLX_RUN_NAME(pol_context *ctx)
                 uint32_t list = prog->list_of_field[ins->b];
                 if (list == POL_NONE)
                     FAIL("not a list field");
-                loops[ins->a] = (polX_loop){POLX_LOOP_LIST, list, -1, ctx->lists[list].count, 0};
+                const polX_list *l = &ctx->lists[list];
+                loops[ins->a] = (polX_loop){POLX_LOOP_LIST, list, -1, l->count, 0, l->rows, l->nfields};
                 VM_BREAK;
             }
             VM_CASE(ITERRANGE)
             {
                 sp -= 2; /* lo, then hi on top */
-                int64_t count = 0;
-                if (sp[0].tag != POL_T_NULL && sp[1].tag != POL_T_NULL) {
-                    if (sp[0].tag != POL_T_INT || sp[1].tag != POL_T_INT)
-                        FAIL("the range's ends are not integers");
-                    if (sp[1].u.i >= sp[0].u.i) {
-                        uint64_t span = (uint64_t)sp[1].u.i - (uint64_t)sp[0].u.i;
-                        if (span >= prog->limits.max_range_length) {
-                            polX_error_begin(ctx);
-                            add_where(ctx, pc - 1);
-                            polX_error_addf(ctx, "a range of more than %u integers", prog->limits.max_range_length);
-                            return polX_error_end(ctx, POL_ERR_LIMIT, -1);
-                        }
-                        count = (int64_t)span + 1;
-                    }
-                }
-                loops[ins->a] = (polX_loop){POLX_LOOP_RANGE, 0, -1, count, sp[0].u.i};
+                int64_t count;
+                CHECK(range_count(ctx, pc - 1, &sp[0], &sp[1], &count));
+                loops[ins->a] = (polX_loop){POLX_LOOP_RANGE, 0, -1, count, sp[0].u.i, NULL, 0};
                 VM_BREAK;
             }
             VM_CASE(NEXT)
             {
-                loop = &loops[ins->a];
-                if (loop->kind == POLX_LOOP_NONE)
-                    FAIL("the loop was not started");
-                if (++loop->pos >= loop->count)
+                loop = &loops[ins->a]; /* started by the ITER right before this NEXT, as the verifier proved */
+                if (++loop->pos >= loop->count) {
                     pc = (uint32_t)ins->b;
+                } else {
+                    uint32_t body = (uint32_t)ins->b - pc; /* up to and with the LOOP; the exit follows it */
+                    if (body > budget)
+                        goto over_budget;
+                    budget -= body;
+                }
                 VM_BREAK;
             }
             VM_CASE(LOOP)
             {
                 pc = (uint32_t)ins->b;
+                VM_BREAK;
+            }
+            VM_CASE(RANGELEN)
+            {
+                sp--; /* hi on top, lo under it */
+                int64_t count;
+                CHECK(range_count(ctx, pc - 1, &sp[-1], &sp[0], &count));
+                sp[-1] = polX_int(count);
+                VM_BREAK;
+            }
+            VM_CASE(SETNEW)
+            {
+                sp -= 2; /* lo, then hi on top */
+                CHECK(set_new(ctx, pc - 1, &sp[0], &sp[1], &locals[ins->a]));
+                VM_BREAK;
+            }
+            VM_CASE(SETIN)
+            {
+                if (locals[ins->a].tag != POLX_T_SET)
+                    FAIL("the local is not a set");
+                sp[-1] = polX_bool(set_holds_range(locals[ins->a].u.w, &sp[-1]));
+                VM_BREAK;
+            }
+            VM_CASE(SETADD)
+            {
+                v = *--sp;
+                if (locals[ins->a].tag != POLX_T_SET)
+                    FAIL("the local is not a set");
+                uint64_t *w = locals[ins->a].u.w;
+                if (!set_holds_range(w, &v))
+                    FAIL("not an integer of the set's range");
+                uint64_t k = (uint64_t)v.u.i - w[0];
+                w[2 + k / 64] |= (uint64_t)1 << (k % 64);
+                VM_BREAK;
+            }
+            VM_CASE(SETCOUNT)
+            {
+                if (locals[ins->a].tag != POLX_T_SET)
+                    FAIL("the local is not a set");
+                *sp++ = polX_int(set_size(locals[ins->a].u.w));
                 VM_BREAK;
             }
             VM_CASE(FORMAT)

@@ -281,20 +281,20 @@ _Static_assert(POL_OP_NE == POL_OP_EQ + 1 && POL_OP_LT == POL_OP_EQ + 2 && POL_O
                    POL_OP_GT == POL_OP_EQ + 4 && POL_OP_GE == POL_OP_EQ + 5,
                "the comparisons are consecutive opcodes");
 
-static void note_test(pol_context *ctx, polX_tracer *t, uint32_t pc)
+static void note_test_against(pol_context *ctx, polX_tracer *t, uint32_t read_pc, int cmp, uint32_t constant)
 {
     static const char *const ops[] = {"==", "!=", "<", "<=", ">", ">="};
     const polP_program *p = ctx->prog->p;
-    if (pc < 2 || p->code[pc - 1].op != POL_OP_CONST || t->nreads == 0)
+    if (t->nreads == 0)
         return;
     polX_read *r = &t->reads[t->nreads - 1];
-    if (r->pc != pc - 2 || r->test != POL_NONE)
+    if (r->pc != read_pc || r->test != POL_NONE)
         return;
-    const polX_value *c = &ctx->prog->consts[p->code[pc - 1].b];
+    const polX_value *c = &ctx->prog->consts[constant];
     char scratch[POLX_TEXT_SCRATCH];
     const char *text;
     size_t n = polX_value_text(p, c, scratch, &text);
-    const char *op = ops[p->code[pc].op - POL_OP_EQ];
+    const char *op = ops[cmp];
     int quote = c->tag == POL_T_STRING;
     if (c->tag == POL_T_NULL) {
         text = "null";
@@ -309,6 +309,18 @@ static void note_test(pol_context *ctx, polX_tracer *t, uint32_t pc)
     if (quote)
         text_add(t, "\"", 1);
     text_add(t, "", 1);
+}
+
+/* CONST k, then a comparison, right after the read; or TESTK, the two fused */
+static void note_test(pol_context *ctx, polX_tracer *t, uint32_t pc)
+{
+    const polP_instr *in = &ctx->prog->p->code[pc];
+    if (in->op == POL_OP_TESTK) {
+        if (pc >= 1)
+            note_test_against(ctx, t, pc - 1, in->a & 7, in->c);
+    } else if (pc >= 2 && in[-1].op == POL_OP_CONST) {
+        note_test_against(ctx, t, pc - 2, in->op - POL_OP_EQ, (uint32_t)in[-1].b);
+    }
 }
 
 /* What the instruction at pc did, seen from the stack after it (sp) and where the run goes next. */
@@ -365,6 +377,7 @@ static void after(pol_context *ctx, polX_tracer *t, uint32_t pc, uint32_t next, 
     case POL_OP_LE:
     case POL_OP_GT:
     case POL_OP_GE:
+    case POL_OP_TESTK:
         note_test(ctx, t, pc);
         break;
     case POL_OP_ATTR:
@@ -382,8 +395,9 @@ static void after(pol_context *ctx, polX_tracer *t, uint32_t pc, uint32_t next, 
         }
         break;
     case POL_OP_STORE:
-        /* an aggregate's update is the STORE just before the LOOP back to its NEXT; the pass that skips it
-         * did not meet the aggregate's where */
+    case POL_OP_SETADD:
+        /* an aggregate's update is the STORE (a distinct count's SETADD) just before the LOOP back to its
+         * NEXT; the pass that skips it did not meet the aggregate's where */
         if (t->iteration >= 0 && pc + 1 < p->ncode && p->code[pc + 1].op == POL_OP_LOOP &&
             (uint32_t)p->code[pc + 1].b == t->outer_next)
             t->its[t->iteration].selected = 1;

@@ -43,6 +43,67 @@ static const polP_string *entity_name(const polP_program *p, const polX_value *v
     return &p->strings[p->entities[v->u.i].name];
 }
 
+/* i in decimal, as %PRId64 writes it (messages format a count or a year in most findings: snprintf's
+ * machinery costs more than the rest of an evaluation) */
+static int int_text(int64_t i, char scratch[POLX_TEXT_SCRATCH])
+{
+    char digits[24];
+    uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
+    int n = 0, at = 0;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (i < 0)
+        scratch[at++] = '-';
+    while (n)
+        scratch[at++] = digits[--n];
+    return at;
+}
+
+/* d as %.15g writes it, for the numbers policies print (30.1, 72.5: a few decimals), without snprintf; 0 when
+ * d is not such a number (then the caller uses snprintf). When d is the double nearest m / 10^k for an integer
+ * m of at most 15 digits (checked exactly: the division is correctly rounded), d lies within 2^-53 of that
+ * decimal, far closer than half a step of 15 significant digits, so %.15g rounds d to exactly m / 10^k; and
+ * for 1e-4 <= |d| < 1e15 it prints it in fixed notation without trailing zeros, as written here. */
+static int short_number_text(double d, char scratch[POLX_TEXT_SCRATCH])
+{
+    static const double tens[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+    double a = d < 0 ? -d : d;
+    if (!(a >= 1e-4 && a < 1e9))
+        return 0;
+    for (int k = 0; k < 7; k++) {
+        double scaled = a * tens[k];
+        if (scaled >= 1e15)
+            return 0;
+        int64_t m = (int64_t)(scaled + 0.5);
+        if ((double)m / tens[k] != a)
+            continue;
+        int64_t whole = m, frac = 0, unit = 1;
+        for (int i = 0; i < k; i++)
+            unit *= 10;
+        whole = m / unit;
+        frac = m % unit;
+        int n = int_text(d < 0 ? -whole : whole, scratch);
+        if (d < 0 && whole == 0)
+            n = (scratch[0] = '-', scratch[1] = '0', 2);
+        if (frac) {
+            char digits[8] = {0};
+            int nd = 0;
+            for (int i = 0; i < k; i++, frac /= 10)
+                digits[nd++] = (char)('0' + frac % 10); /* least significant first */
+            int skip = 0;
+            while (skip < nd && digits[skip] == '0')
+                skip++; /* trailing zeros */
+            scratch[n++] = '.';
+            for (int i = nd - 1; i >= skip; i--)
+                scratch[n++] = digits[i];
+        }
+        return n;
+    }
+    return 0;
+}
+
 size_t polX_value_text(const polP_program *p, const polX_value *v, char scratch[POLX_TEXT_SCRATCH],
                        const char **text)
 {
@@ -53,10 +114,14 @@ size_t polX_value_text(const polP_program *p, const polX_value *v, char scratch[
         *text = v->u.s;
         return v->x.len;
     case POL_T_INT:
-        n = snprintf(scratch, POLX_TEXT_SCRATCH, "%" PRId64, v->u.i);
+        n = int_text(v->u.i, scratch);
         break;
     case POL_T_NUMBER:
-        n = snprintf(scratch, POLX_TEXT_SCRATCH, "%.15g", v->u.d);
+        /* a whole number of at most 15 digits prints under %.15g as the integer does (not -0: it keeps its sign) */
+        if (v->u.d != 0 && v->u.d > -1e15 && v->u.d < 1e15 && v->u.d == (double)(int64_t)v->u.d)
+            n = int_text((int64_t)v->u.d, scratch);
+        else if (!(n = short_number_text(v->u.d, scratch)))
+            n = snprintf(scratch, POLX_TEXT_SCRATCH, "%.15g", v->u.d);
         break;
     case POL_T_DATE:
         n = polT_format(v->u.i, v->flags & POLX_HAS_TIME, scratch);

@@ -10,18 +10,23 @@
 
 enum { POLX_HAS_TIME = 1 }; /* flags: a DATE that carries a minute of the day */
 
+/* A tag only the interpreter uses, for a local that SETNEW made a set of integers (never public: the
+ * compiler never loads such a local, and the public conversions treat it as null). */
+enum { POLX_T_SET = 16 };
+
 typedef struct polX_value {
     uint8_t tag;   /* pol_type */
     uint8_t flags; /* POLX_HAS_TIME */
     uint16_t pad;
     union {
         uint32_t ref; /* ENUM: enum index; ENTITY: entity type index; LIST: the top-level field */
-        uint32_t len; /* STRING: bytes, not counting the NUL that always follows them */
+        uint32_t len; /* STRING: bytes, not counting the NUL that always follows them; SET: words held */
     } x;
     union {
         int64_t i;     /* BOOL 0/1, INT, DATE (minutes since 1970), ENUM value index, ENTITY index, LIST count */
         double d;      /* NUMBER */
         const char *s; /* STRING: NUL-terminated, in the program or a context arena */
+        uint64_t *w;   /* POLX_T_SET: [0] lo, [1] how many integers lo.., then one bit each (eval arena) */
     } u;
 } polX_value;
 

@@ -127,6 +127,8 @@ typedef struct polX_loop {
     int64_t pos;   /* current element or step, -1 before the first NEXT */
     int64_t count; /* elements or integers, fixed when the loop began */
     int64_t lo;    /* POLX_LOOP_RANGE: first integer */
+    const polX_value *rows; /* POLX_LOOP_LIST: the list's rows and fields per row, so ELEM reads in one step */
+    uint32_t nfields;
 } polX_loop;
 
 typedef struct polX_finding {
@@ -168,6 +170,8 @@ struct pol_context {
 /* n bytes from the arena, NULL when the allocator fails. */
 char *polX_arena_alloc(pol_context *ctx, polX_arena *a, size_t n);
 void polX_arena_reset(pol_context *ctx, polX_arena *a);
+/* Return the last n bytes of the latest allocation (one sized for the most it could need). */
+void polX_arena_give_back(polX_arena *a, size_t n);
 
 /* Composing the error message: begin, add pieces, then finish with the status and the slot it names. */
 void polX_error_begin(pol_context *ctx);

@@ -173,12 +173,125 @@ static void findings_and_aggregates_run(void **state)
     loaded_free(&l);
 }
 
+/* ---- shapes compiled another way than written: the same numbers as the loops written out ---------------- */
+
+#define YEARS_POLICY                                                                                           \
+    "policy \"t\" version \"1\" year 2024\n"                                                                    \
+    "enum 级别 { 初级 中级 高级 }\n"                                                                           \
+    "record 学时 { year: int?  hours: int?  points: int? }\n"                                                 \
+    "applicant { id: string  level: 级别  起: int?  止: int?  ce: list 学时 }\n"
+
+static int64_t int_output(loaded *l, const char *name)
+{
+    pol_value v;
+    assert_int_equal(pol_output(l->ctx, pol_output_index(l->program, name, strlen(name)), &v), POL_OK);
+    assert_int_equal(v.type, POL_T_INT);
+    return v.integer;
+}
+
+static int pick(unsigned *seed, int n)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return (int)((*seed >> 8) % (unsigned)n);
+}
+
+/* Bind a random record: years that repeat, nulls, entries outside the range, empty and reversed ranges */
+static void bind_years(loaded *l, unsigned *seed)
+{
+    static const char *const levels[] = {"初级", "中级", "高级"};
+    pol_context_reset(l->ctx);
+    assert_int_equal(pol_set_string(l->ctx, slot(l, "id"), "R", 1), POL_OK);
+    set_enum(l, "level", levels[pick(seed, 3)]);
+    if (pick(seed, 10))
+        assert_int_equal(pol_set_int(l->ctx, slot(l, "起"), 2014 + pick(seed, 12)), POL_OK);
+    if (pick(seed, 10))
+        assert_int_equal(pol_set_int(l->ctx, slot(l, "止"), 2010 + pick(seed, 17)), POL_OK);
+    int ce = slot(l, "ce"), fields[3];
+    const char *names[3] = {"year", "hours", "points"};
+    for (int f = 0; f < 3; f++)
+        fields[f] = pol_element_slot(l->program, ce, names[f], strlen(names[f]));
+    for (int n = pick(seed, 9); n > 0; n--) {
+        assert_int_equal(pol_list_append(l->ctx, ce, NULL), POL_OK);
+        const int lo[3] = {2012, 0, 0}, span[3] = {14, 30, 1100};
+        for (int f = 0; f < 3; f++)
+            if (pick(seed, 8))
+                assert_int_equal(pol_set_int(l->ctx, fields[f], lo[f] + pick(seed, span[f])), POL_OK);
+    }
+}
+
+/* count(y in a..b where any(e in L where e.f == y and ...)) runs as one pass over L (aggregate.c), and
+ * count(y in a..b) as the range's length: each must give what the loops as written give (`y + 0` and
+ * `where true` keep the compiler from recognising the shape) */
+static void year_counts_equal_the_loops_written_out(void **state)
+{
+    (void)state;
+    loaded l = load_text(
+        YEARS_POLICY
+        "let fast = count(y in 起 .. 2023 where any(e in ce where e.year == y and\n"
+        "                 (e.hours >= 14 or (y >= 2020 and e.points >= 500))))\n"
+        "let slow = count(y in 起 .. 2023 where any(e in ce where e.year == y + 0 and\n"
+        "                 (e.hours >= 14 or (y >= 2020 and e.points >= 500))))\n"
+        "let fast_bare = count(y in 起 .. 止 where any(e in ce where y == e.year))\n"
+        "let slow_bare = count(y in 起 .. 止 where any(e in ce where y + 0 == e.year))\n"
+        "output o_fast: int = fast\noutput o_slow: int = slow\n"
+        "output o_fast_bare: int = fast_bare\noutput o_slow_bare: int = slow_bare\n"
+        "output length: int = count(y in 起 .. 止)\noutput length_slow: int = count(y in 起 .. 止 where true)\n");
+    unsigned seed = 11;
+    int nonzero = 0;
+    for (int i = 0; i < 3000; i++) {
+        bind_years(&l, &seed);
+        assert_int_equal(pol_evaluate(l.ctx), POL_OK);
+        assert_int_equal(int_output(&l, "o_fast"), int_output(&l, "o_slow"));
+        assert_int_equal(int_output(&l, "o_fast_bare"), int_output(&l, "o_slow_bare"));
+        assert_int_equal(int_output(&l, "length"), int_output(&l, "length_slow"));
+        nonzero += int_output(&l, "o_fast") > 1;
+    }
+    assert_true(nonzero > 300); /* the records exercise the counts, not only zeros */
+    loaded_free(&l);
+}
+
+/* A let read only behind a rule's first test (`level == 中级 and ...`) is computed only when that test holds
+ * (guard.c); the findings must be those of the same policy where the let is also read unguarded */
+static void guarded_lets_decide_as_computed_ones(void **state)
+{
+    (void)state;
+    const char *rules = "let 达标 = count(y in 起 .. 2023 where any(e in ce where e.year == y and e.hours >= 14))\n"
+                        "clause 三 { violation when level == 中级 and 达标 < 4 : \"只有{达标}年\"\n"
+                        "           todo when level in {高级} and 止 != null and 达标 >= 止 - 2010 : \"{达标}\" }\n";
+    char guarded[1024], plain[1024];
+    snprintf(guarded, sizeof guarded, "%s%s", YEARS_POLICY, rules);
+    snprintf(plain, sizeof plain, "%s%soutput 达标年数: int? = 达标\n", YEARS_POLICY, rules);
+    loaded a = load_text(guarded), b = load_text(plain);
+    unsigned seed_a = 5, seed_b = 5;
+    int fired = 0;
+    for (int i = 0; i < 3000; i++) {
+        bind_years(&a, &seed_a);
+        bind_years(&b, &seed_b);
+        assert_int_equal(pol_evaluate(a.ctx), POL_OK);
+        assert_int_equal(pol_evaluate(b.ctx), POL_OK);
+        assert_int_equal(pol_finding_count(a.ctx), pol_finding_count(b.ctx));
+        for (size_t k = 0; k < pol_finding_count(a.ctx); k++) {
+            pol_finding fa, fb;
+            assert_int_equal(pol_finding_get(a.ctx, k, &fa), POL_OK);
+            assert_int_equal(pol_finding_get(b.ctx, k, &fb), POL_OK);
+            assert_int_equal(fa.kind, fb.kind);
+            assert_string_equal(fa.message, fb.message);
+            fired++;
+        }
+    }
+    assert_true(fired > 300);
+    loaded_free(&a);
+    loaded_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(exceptions_win_over_the_broader_route),
         cmocka_unit_test(compiling_twice_gives_the_same_bytes),
         cmocka_unit_test(findings_and_aggregates_run),
+        cmocka_unit_test(year_counts_equal_the_loops_written_out),
+        cmocka_unit_test(guarded_lets_decide_as_computed_ones),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

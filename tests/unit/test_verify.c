@@ -621,7 +621,7 @@ typedef struct verify_case {
 } verify_case;
 
 static const verify_case cases[] = {
-    {"opcode", bad_opcode, "at 1 (rule 0, line 10): opcode 200 is not an instruction (0..44)"},
+    {"opcode", bad_opcode, "at 1 (rule 0, line 10): opcode 200 is not an instruction (0..50)"},
     {"c is zero", bad_c, "at 0 NOP (rule 0, line 10): field c is 1 (must be 0)"},
     {"unused operand a", unused_operand,
      "at 1 NOT (rule 0, line 10): operand a is 3, but this opcode does not use it (must be 0)"},

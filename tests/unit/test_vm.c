@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "verify.h"
 #include "vm_builder.h"
 
 /* ---- running one expression ------------------------------------------------------------------------------ */
@@ -1074,6 +1075,18 @@ static void test_nested_list_loops(void **state)
 
 static void bind_minimal(pol_context *ctx) { bind_record(ctx, "M", "中级", "2018-01-01", NULL, 0, NULL, 0); }
 
+/* A program the verifier refuses never runs: the interpreter relies on what it proved (loops, element fields,
+ * opcodes) instead of checking it again at each instruction. */
+static void assert_refused(vb *b, const char *part)
+{
+    char err[256];
+    pol_program *prog = NULL;
+    if (polV_verify(&b->p, err, sizeof err) != POL_ERR_VERIFY || !strstr(err, part))
+        fail_msg("verifier said '%s', not '%s'", err, part);
+    assert_int_equal(polX_program_adopt(&b->p, NULL, vb_release, &prog, err, sizeof err), POL_OK);
+    pol_program_free(prog);
+}
+
 static void test_loop_state_checks(void **state)
 {
     (void)state;
@@ -1084,46 +1097,39 @@ static void test_loop_state_checks(void **state)
     vb_push(b, pb_int(1));
     vb_push(b, pb_int(2));
     pb_emit(b, POL_OP_ITERRANGE, L_I, 0);
-    pb_emit(b, POL_OP_NEXT, L_I, 5);
+    pb_emit(b, POL_OP_NEXT, L_I, 7);
     pb_emit(b, POL_OP_ELEM, L_I, CE_YEAR);
+    pb_emit(b, POL_OP_STORE, L_I + 1, 0);
+    pb_emit(b, POL_OP_LOOP, 0, 3);
     pb_emit(b, POL_OP_HALT, 0, 0);
-    assert_runtime_error(run_bound(b, NULL, bind_minimal), "not inside a loop over a list");
+    assert_refused(b, "runs over a range, not a list");
     q = ce_policy();
     b = q.b;
     b->p.ncode = 0;
     pb_emit(b, POL_OP_ITEM, L_I, 0);
     pb_emit(b, POL_OP_HALT, 0, 0);
-    assert_runtime_error(run_bound(b, NULL, bind_minimal), "not inside a loop over a range");
+    assert_refused(b, "is not the iterator of an enclosing loop");
     q = ce_policy();
     b = q.b;
     b->p.ncode = 0;
     pb_emit(b, POL_OP_NEXT, L_I, 1);
     pb_emit(b, POL_OP_HALT, 0, 0);
-    assert_runtime_error(run_bound(b, NULL, bind_minimal), "the loop was not started");
+    assert_refused(b, "NEXT must directly follow");
     /* an element field index beyond the element record */
     q = ce_policy();
     b = q.b;
     b->p.ncode = 0;
-    b->line = 7;
     pb_emit(b, POL_OP_ITERLIST, L_I, F_CE);
     pb_emit(b, POL_OP_NEXT, L_I, 4);
     pb_emit(b, POL_OP_ELEM, L_I, 3);
     pb_emit(b, POL_OP_LOOP, 0, 1);
     pb_emit(b, POL_OP_HALT, 0, 0);
-    pol_program *prog = vt_adopt(b, NULL);
-    pol_context *ctx = vt_context(prog);
-    ce_entry ce[] = {{2021, 1, 0}};
-    bind_record(ctx, "N", "中级", "2018-01-01", ce, 1, NULL, 0);
-    assert_int_equal(pol_evaluate(ctx), POL_ERR_RUNTIME);
-    assert_string_equal(pol_context_error(ctx), "line 7: instruction 2 (ELEM): the element has no such field");
-    assert_int_equal(pol_context_error_slot(ctx), -1);
-    pol_context_free(ctx);
-    pol_program_free(prog);
+    assert_refused(b, "element field 3 does not exist");
     /* an opcode beyond the instruction set */
     b = vb_new("t");
     pb_emit(b, (pol_opcode)200, 0, 0);
     pb_emit(b, POL_OP_HALT, 0, 0);
-    assert_runtime_error(run(b, NULL), "not an instruction");
+    assert_refused(b, "is not an instruction");
     /* ITERLIST on a field that is not a list */
     q = ce_policy();
     b = q.b;
@@ -1262,22 +1268,60 @@ static void test_instruction_limit(void **state)
     (void)state;
     int64_t out[3];
     char err[512];
-    /* 1..20 x 1..20: 8 set-up instructions, then per outer step 17 + 20 * 13 */
+    /* each pass of a loop is charged its body's length (NEXT to LOOP) when it starts: the outer body holds
+     * 22 instructions, the inner 13, so 1..20 x 1..20 costs 20 x 22 + 400 x 13 = 5,640 */
     pol_config cfg = {0};
     cfg.limits.max_instructions = 1000;
     assert_int_equal(run_ranges(pb_int(1), pb_int(20), &cfg, out, err), POL_ERR_LIMIT);
     assert_string_equal(err, "evaluation: more than 1000 instructions");
     cfg.limits.max_instructions = 100000;
     assert_int_equal(run_ranges(pb_int(1), pb_int(20), &cfg, out, err), POL_OK);
-    /* exactly at the limit: a program of 3 instructions runs with a budget of 3, not of 2 */
-    for (uint32_t budget = 2; budget <= 3; budget++) {
-        vb *b = vb_new("t");
-        vb_push(b, pb_int(1));
-        pb_emit(b, POL_OP_OUTSET, 0, (int32_t)out0(b));
-        pb_emit(b, POL_OP_HALT, 0, 0);
+    /* exactly at the limit: 1..3 x 1..3 costs 3 x 22 + 9 x 13 = 183 */
+    for (uint32_t budget = 182; budget <= 183; budget++) {
         cfg.limits.max_instructions = budget;
-        assert_int_equal(run(b, &cfg).st, budget == 3 ? POL_OK : POL_ERR_LIMIT);
+        assert_int_equal(run_ranges(pb_int(1), pb_int(3), &cfg, out, err), budget == 183 ? POL_OK : POL_ERR_LIMIT);
     }
+    /* code outside loops runs at most once (jumps go forward) and is not counted */
+    vb *b = vb_new("t");
+    vb_push(b, pb_int(1));
+    pb_emit(b, POL_OP_OUTSET, 0, (int32_t)out0(b));
+    pb_emit(b, POL_OP_HALT, 0, 0);
+    cfg.limits.max_instructions = 1;
+    assert_int_equal(run(b, &cfg).st, POL_OK);
+}
+
+/* ---- text of values ------------------------------------------------------------------------------------------ */
+
+/* A message prints a number as %.15g does; the runtime writes the usual ones (a few decimals) and integers
+ * itself, so each must come out exactly as printf's */
+static void test_number_text_is_printf_g15(void **state)
+{
+    (void)state;
+    char scratch[POLX_TEXT_SCRATCH], want[64];
+    const char *text;
+    const double fixed[] = {0.1, 0.2, 0.3, 1e-4, 1.5e-4, 0.00011, 9.99e-5, 999999999.5, 123456789.123456, 30.1,
+                            -0.5, -30.1, 72.5, 1e-5, 0.0009999, 5e-324, 1e300, -0.0, 0.0, 1e15, 999999999999999.0,
+                            1e16, -7.0, 2.675, 1.0 / 3.0, 123456.7891234};
+    unsigned seed = 7;
+    for (int i = 0; i < 200000 + (int)(sizeof fixed / sizeof *fixed); i++) {
+        double d;
+        if (i < (int)(sizeof fixed / sizeof *fixed)) {
+            d = fixed[i];
+        } else {
+            seed = seed * 1103515245u + 12345u;
+            int r = (int)(seed >> 8 & 0xfffff);
+            d = i % 3 == 0 ? (r - 500000) / 10.0 : i % 3 == 1 ? r / 1000.0 : r / (double)(1 + (int)(seed >> 20) % 997);
+        }
+        polX_value v = polX_number(d);
+        size_t n = polX_value_text(NULL, &v, scratch, &text);
+        snprintf(want, sizeof want, "%.15g", d);
+        if (n != strlen(want) || memcmp(text, want, n) != 0)
+            fail_msg("%.17g: wrote %.*s, printf writes %s", d, (int)n, text, want);
+    }
+    polX_value v = polX_int(INT64_MIN);
+    size_t n = polX_value_text(NULL, &v, scratch, &text);
+    assert_int_equal(n, 20);
+    assert_memory_equal(text, "-9223372036854775808", 20);
 }
 
 /* ---- introspection ------------------------------------------------------------------------------------------ */
@@ -1607,6 +1651,7 @@ int main(void)
         cmocka_unit_test(test_outputs_start_null_each_evaluation),
         cmocka_unit_test(test_output_values),
         cmocka_unit_test(test_instruction_limit),
+        cmocka_unit_test(test_number_text_is_printf_g15),
         cmocka_unit_test(test_introspection),
         cmocka_unit_test(test_adopt_rejects_bad_tables),
         cmocka_unit_test(test_no_allocation_per_record),
