@@ -175,7 +175,8 @@ void audit_canon_code(audit_canon *cn, uint32_t start, uint32_t end, audit_buf *
             audit_const_text(p, c, out);
             break;
         }
-        case POL_OP_FIELD: audit_printf(out, " %s", audit_str(p, p->records[0].fields[in->b].name)); break;
+        case POL_OP_FIELD:
+        case POL_OP_LISTLEN: audit_printf(out, " %s", audit_str(p, p->records[0].fields[in->b].name)); break;
         case POL_OP_ELEM: {
             uint32_t s = loop_start(p, i, in->a);
             loop_name(p, alpha, i, in->a, out);

@@ -1,6 +1,6 @@
-/* aggregate.c (emit): count / any / all / sum as bounded loops, and two shapes the notice uses often that
- * run without the loop as written:
- *   count(y in lo .. hi)                                          → RANGELEN, no loop at all;
+/* aggregate.c (emit): count / any / all / sum as bounded loops, and shapes the notice uses often that run
+ * without the loop as written:
+ *   count(y in lo .. hi), count(x in L)                           → RANGELEN, LISTLEN: no loop at all;
  *   count(y in lo .. hi where any(e in L where e.f == y and P))   → one pass over L collecting the distinct
  *       e.f in lo..hi whose element satisfies P (with y read as e.f): entries + years instead of years x
  *       entries. It is the same number: a year is counted when some element has that year and satisfies P. */
@@ -93,10 +93,15 @@ static int emit_distinct_count(emitter *e, const ast_node *n)
 
 void emit_aggregate(emitter *e, const ast_node *n)
 {
-    if (n->op == AST_AGG_COUNT && !n->b && loop_of(e, n)->is_range) {
-        emit_expr(e, n->a->a);
-        emit_expr(e, n->a->b);
-        emit_op(e, POL_OP_RANGELEN, 0, 0);
+    if (n->op == AST_AGG_COUNT && !n->b) {
+        const check_loop *l = loop_of(e, n);
+        if (l->is_range) {
+            emit_expr(e, n->a->a);
+            emit_expr(e, n->a->b);
+            emit_op(e, POL_OP_RANGELEN, 0, 0);
+        } else {
+            emit_op(e, POL_OP_LISTLEN, 0, (int32_t)l->list_field);
+        }
         return;
     }
     if (emit_distinct_count(e, n))

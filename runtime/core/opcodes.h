@@ -84,6 +84,7 @@
     X(ITERRANGE, LOCAL, NONE, NONE, 2, 0, "pop hi and lo, start loop a over the integers lo..hi")                  \
     X(NEXT, LOCAL, JUMP, NONE, 0, 0, "advance loop a; when it is done jump to b")                                  \
     X(LOOP, NONE, JUMP, NONE, 0, 0, "jump back to the NEXT at b")                                                  \
+    X(LISTLEN, NONE, LISTFIELD, NONE, 0, 1, "push how many elements list field b holds")                        \
     X(RANGELEN, NONE, NONE, NONE, 2, 1, "pop hi and lo, push how many integers lo..hi holds (0 if either is null)")\
     X(SETNEW, LOCAL, NONE, NONE, 2, 0, "pop hi and lo; local a becomes an empty set of the integers lo..hi")       \
     X(SETIN, LOCAL, NONE, NONE, 1, 1, "pop a value, push whether it is an integer in local a's range lo..hi")      \

@@ -381,8 +381,11 @@ static void put_comment(FILE *out, const polP_program *p, uint32_t addr)
         break;
     case POL_OP_FIELD:
     case POL_OP_ITERLIST:
+    case POL_OP_LISTLEN:
         if (in->op == POL_OP_ITERLIST)
             fprintf(out, "loop %u over ", in->a);
+        if (in->op == POL_OP_LISTLEN)
+            fputs("length of ", out);
         if ((f = applicant_field(p, in->b)))
             put_string(out, p, f->name, 0);
         else

@@ -11,15 +11,6 @@
 #define MAX_MISSES 64
 #define INITIAL_CAPACITY 16
 
-static uint32_t hash_name(const char *name, size_t len) {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)name[i];
-        h *= 16777619u;
-    }
-    return h;
-}
-
 static pol_status table_new(pol_alloc_fn fn, void *ud, size_t capacity, int list_slot, polJ_table **out) {
     polJ_table *table = fn(ud, NULL, 0, sizeof *table);
     if (table == NULL) return POL_ERR_NOMEM;
@@ -37,12 +28,11 @@ static pol_status table_new(pol_alloc_fn fn, void *ud, size_t capacity, int list
 }
 
 /* The entry holding name, or the empty entry where it belongs. */
-static polJ_field *probe(const polJ_table *table, const char *name, size_t len, uint32_t hash) {
+static polJ_field *probe(const polJ_table *table, const char *name, size_t len, polJ_key k, uint32_t hash) {
     size_t mask = table->capacity - 1;
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
         polJ_field *e = &table->entries[i];
-        if (e->name == NULL) return e;
-        if (e->hash == hash && e->length == len && memcmp(e->name, name, len) == 0) return e;
+        if (e->name == NULL || polJ_same_name(e, name, len, k)) return e;
     }
 }
 
@@ -55,7 +45,10 @@ static pol_status grow(polJ_table *table, pol_alloc_fn fn, void *ud) {
     table->entries = entries;
     table->capacity = 2 * old_capacity;
     for (size_t i = 0; i < old_capacity; i++)
-        if (old[i].name != NULL) *probe(table, old[i].name, old[i].length, old[i].hash) = old[i];
+        if (old[i].name != NULL) {
+            polJ_key k = {old[i].head, old[i].tail};
+            *probe(table, old[i].name, old[i].length, k, old[i].hash) = old[i];
+        }
     fn(ud, old, old_capacity * sizeof *old, 0);
     return POL_OK;
 }
@@ -72,9 +65,12 @@ static pol_status insert(polJ_table *table, pol_alloc_fn fn, void *ud, const cha
         c[len] = '\0';
         stored = c;
     }
-    uint32_t hash = hash_name(name, len);
-    polJ_field *e = probe(table, name, len, hash);
+    polJ_key k = polJ_key_of(name, len);
+    uint32_t hash = polJ_hash_key(k, len);
+    polJ_field *e = probe(table, name, len, k, hash);
     memset(e, 0, sizeof *e);
+    e->head = k.head;
+    e->tail = k.tail;
     e->name = stored;
     e->length = len;
     e->hash = hash;
@@ -92,8 +88,10 @@ static pol_status insert(polJ_table *table, pol_alloc_fn fn, void *ud, const cha
 
 pol_status polJ_table_fields(const pol_program *program, pol_alloc_fn fn, void *ud, polJ_table **out) {
     int n = pol_field_count(program);
+    /* load at most a quarter: a key the program does not know, which records may have many of, then ends
+     * its probe at once */
     size_t capacity = INITIAL_CAPACITY;
-    while (capacity < 2 * (size_t)(n > 0 ? n : 0)) capacity *= 2;
+    while (capacity < 4 * (size_t)(n > 0 ? n : 0)) capacity *= 2;
     polJ_table *table;
     pol_status st = table_new(fn, ud, capacity, -1, &table);
     if (st != POL_OK) return st;
@@ -103,7 +101,8 @@ pol_status polJ_table_fields(const pol_program *program, pol_alloc_fn fn, void *
         polJ_field *e;
         if (name == NULL) continue;
         size_t len = strlen(name);
-        if (probe(table, name, len, hash_name(name, len))->name != NULL) continue; /* cannot happen */
+        polJ_key k = polJ_key_of(name, len);
+        if (probe(table, name, len, k, polJ_hash_key(k, len))->name != NULL) continue; /* cannot happen */
         st = insert(table, fn, ud, name, len, 0, slot, pol_field_type(program, slot), &e);
         if (st == POL_OK && e->type == POL_T_LIST && e->elements == NULL) st = POL_ERR_NOMEM;
         if (st != POL_OK) {
@@ -117,9 +116,9 @@ pol_status polJ_table_fields(const pol_program *program, pol_alloc_fn fn, void *
 
 pol_status polJ_table_find(polJ_table *table, const pol_program *program, pol_alloc_fn fn, void *ud,
                            const char *name, size_t len, polJ_field **out) {
-    polJ_field *e = probe(table, name, len, hash_name(name, len));
+    polJ_field *e = polJ_table_lookup(table, name, len);
     *out = NULL;
-    if (e->name != NULL) {
+    if (e != NULL) {
         if (e->slot >= 0) *out = e;
         return POL_OK;
     }

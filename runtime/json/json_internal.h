@@ -5,6 +5,7 @@
 #include <locale.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_parse.h>
@@ -45,17 +46,36 @@ void polJ_arena_free(polJ_arena *arena);
 void polJ_buffer_append(pol_json_buffer *buffer, const void *bytes, size_t len);
 void polJ_buffer_set(pol_json_buffer *buffer, const char *text, size_t len); /* replace the contents */
 
+/* polJ_buffer_append without the NUL after the bytes, inlined: a decision is a few hundred small appends, so
+ * the call, the growth check and the NUL each time cost more than the copy. The caller ends the text with
+ * polJ_buffer_terminate. */
+static inline void polJ_buffer_put(pol_json_buffer *buffer, const void *bytes, size_t len) {
+    if (buffer->data != NULL && len <= buffer->capacity - buffer->length && !buffer->failed) {
+        if (len == 1) /* a quote or a bracket: the most common append, cheaper without the memcpy call */
+            buffer->data[buffer->length] = *(const char *)bytes;
+        else
+            memcpy(buffer->data + buffer->length, bytes, len);
+        buffer->length += len;
+    } else {
+        polJ_buffer_append(buffer, bytes, len);
+    }
+}
+static inline void polJ_buffer_terminate(pol_json_buffer *buffer) {
+    if (buffer->data != NULL) buffer->data[buffer->length] = '\0'; /* capacity leaves room for it */
+}
+
 /* ---- field names resolved once (json_fields.c) ---- */
 typedef struct polJ_table polJ_table;
 
 typedef struct polJ_field {
-    const char *name; /* the program's own name (top level) or a copy (element names, cached misses) */
+    uint64_t head, tail; /* the name's first and last 8 bytes (polJ_key_of): most names compare in these */
     size_t length;
-    uint32_t hash;
+    const char *name; /* the program's own name (top level) or a copy (element names, cached misses) */
     int slot;         /* -1: a name the program does not know (a cached miss) */
     pol_type type;
     uint64_t seen;    /* stamp of the object that last gave it a value: a second value is a duplicate */
     polJ_table *elements; /* LIST fields: the names of the element record */
+    uint32_t hash;
     int owns_name;
 } polJ_field;
 
@@ -68,12 +88,86 @@ struct polJ_table {
     int list_slot;       /* element tables: the list whose element fields these are */
 };
 
+/* A name's first and last 8 bytes (4 and 4, or three of its bytes, when shorter). With the length they are
+ * the whole name up to 16 bytes, so a lookup usually compares two words and no bytes, and they are all the
+ * hash reads: a key costs the same whatever its length. Inline, since every key of every record looks up. */
+typedef struct polJ_key {
+    uint64_t head, tail;
+} polJ_key;
+
+static inline polJ_key polJ_key_of(const char *name, size_t len) {
+    const unsigned char *s = (const unsigned char *)name;
+    polJ_key k = {0, 0};
+    if (len >= 8) {
+        memcpy(&k.head, s, 8);
+        memcpy(&k.tail, s + len - 8, 8);
+    } else if (len >= 4) {
+        uint32_t head, tail;
+        memcpy(&head, s, 4);
+        memcpy(&tail, s + len - 4, 4);
+        k.head = head;
+        k.tail = tail;
+    } else if (len > 0) {
+        k.head = s[0] | (uint64_t)s[len / 2] << 8 | (uint64_t)s[len - 1] << 16;
+    }
+    return k;
+}
+
+/* One multiply (Fibonacci hashing) on a short dependency chain: the lookup waits on it for every key. */
+static inline uint32_t polJ_hash_key(polJ_key k, size_t len) {
+    uint64_t h = (k.head ^ (k.tail << 7 | k.tail >> 57) ^ (uint64_t)len) * 0x9E3779B97F4A7C15u;
+    return (uint32_t)(h >> 40);
+}
+
+static inline int polJ_same_name(const polJ_field *e, const char *name, size_t len, polJ_key k) {
+    return e->head == k.head && e->tail == k.tail && e->length == len &&
+           (len <= 16 || memcmp(e->name + 8, name + 8, len - 16) == 0);
+}
+
+/* The entry of name (slot -1: a cached miss), or NULL when the table does not hold it. */
+static inline polJ_field *polJ_table_lookup(const polJ_table *table, const char *name, size_t len) {
+    polJ_key k = polJ_key_of(name, len);
+    size_t mask = table->capacity - 1;
+    for (size_t i = polJ_hash_key(k, len) & mask;; i = (i + 1) & mask) {
+        polJ_field *e = &table->entries[i];
+        if (e->name == NULL) return NULL;
+        if (polJ_same_name(e, name, len, k)) return e;
+    }
+}
+
 /* The table of the record's top-level fields, complete; every LIST field gets its (lazily filled) table. */
 pol_status polJ_table_fields(const pol_program *program, pol_alloc_fn fn, void *ud, polJ_table **out);
-/* The field called name, or NULL when the program has none. NOMEM only when caching a new name failed. */
+/* The field called name, or NULL when the program has none; fills an element table with a name first met.
+ * NOMEM only when caching a new name failed. */
 pol_status polJ_table_find(polJ_table *table, const pol_program *program, pol_alloc_fn fn, void *ud,
                            const char *name, size_t len, polJ_field **out);
 void polJ_table_free(polJ_table *table, pol_alloc_fn fn, void *ud);
+
+/* ---- the constant JSON of a decision (json_write.c) ----
+ * Everything in a decision but its values is the same from record to record: the keys, the separators, the
+ * "findings" array's frame, the finding kinds. It is generated once per reader through yajl_gen (so yajl still
+ * writes and escapes every byte of it) into one text, and a decision copies the pieces it needs. */
+typedef struct polJ_piece {
+    uint32_t offset; /* into polJ_pieces.text.data */
+    uint32_t length;
+} polJ_piece;
+
+enum { POLJ_KINDS = 3 }; /* pol_finding_kind: violation, todo, warning */
+
+typedef struct polJ_pieces {
+    pol_json_buffer text;
+    polJ_piece *outputs;           /* `{"name":` for the first output, `,"name":` for the others */
+    polJ_piece findings;           /* `,"findings":[`, or `{"findings":[` when the program has no output */
+    polJ_piece finding_first;      /* `{"clause":` */
+    polJ_piece finding_next;       /* `,{"clause":` */
+    polJ_piece kinds[POLJ_KINDS];  /* `,"kind":"violation","message":` ... */
+    polJ_piece kind_key;           /* `,"kind":`, for a kind beyond those */
+    polJ_piece message_key;        /* `,"message":` */
+    polJ_piece finding_close;      /* `}` */
+    polJ_piece close;              /* `]}` */
+    polJ_piece null, true_, false_;
+    int valid;                     /* 0: an output's name is not UTF-8 (a verified program cannot have one) */
+} polJ_pieces;
 
 /* ---- the reader (json_reader.c builds it, json_read.c binds, json_write.c writes) ---- */
 
@@ -120,11 +214,26 @@ struct pol_json_reader {
     /* writing */
     polJ_arena gen_arena;
     yajl_alloc_funcs gen_funcs;
-    yajl_gen gen;
+    yajl_gen gen;             /* escapes each string of a decision (json_write.c), writes error objects */
+    int gen_validates;        /* the generator's yajl_gen_validate_utf8 setting */
+    int strings_open;         /* the generator is inside the array that a decision's strings go into */
+    int gen_muted;            /* the print callback drops what the generator writes */
+    int drop_separator;       /* the print callback drops a ',' that comes first */
     pol_json_buffer *out;     /* where the generator's print callback appends */
     int noutputs;
-    const char **output_names;
-    size_t *output_lengths;
+    polJ_pieces pieces;
 };
+
+/* ---- writing (json_write.c) ---- */
+
+/* Make the constant JSON of every decision once, through yajl_gen: NOMEM, or POL_OK. */
+pol_status polJ_pieces_make(pol_json_reader *reader);
+void polJ_pieces_free(pol_json_reader *reader);
+/* Whether the generator checks that strings are UTF-8 (yajl_gen_validate_utf8). */
+void polJ_writer_validate(pol_json_reader *reader, int validate);
+/* pol_json_write_decision; texts_are_utf8: the caller knows every text of the decision is UTF-8 (see
+ * json_lines.c), so the generator need not check it again. */
+pol_status polJ_write_decision(pol_json_reader *reader, const pol_context *ctx, pol_json_buffer *out,
+                               int texts_are_utf8);
 
 #endif

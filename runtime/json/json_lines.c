@@ -38,7 +38,10 @@ pol_status pol_json_decide_line(pol_json_reader *r, pol_context *ctx, const char
                                 size_t line_no, pol_json_buffer *out) {
     size_t start = out->length;
     pol_status st = decide(r, ctx, line, len, line_no);
-    if (st == POL_OK) st = pol_json_write_decision(r, ctx, out);
+    /* Every text of this decision is UTF-8 without checking it again: the record's strings passed yajl's
+     * check when the line was parsed (escapes decode to UTF-8), the program's strings were checked when it was
+     * loaded, and evaluation only joins whole texts and ASCII digits. */
+    if (st == POL_OK) st = polJ_write_decision(r, ctx, out, 1);
     if (st != POL_OK) {
         size_t id_len;
         const char *id = pol_json_id(r, &id_len);

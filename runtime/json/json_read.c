@@ -125,6 +125,33 @@ static int parse_int(const char *text, size_t len, int64_t *out) {
     return 1;
 }
 
+/* A JSON number token with a fraction, at most 15 digits and no exponent (30.1, -0.25), as m / 10^k: m and
+ * 10^k are exact doubles, so the one division rounds correctly and gives the double strtod gives (the fast
+ * path of Clinger's algorithm). 0 for any other token. */
+static int parse_decimal(const char *text, size_t len, double *out) {
+    static const double powers_of_ten[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                           1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    size_t i = len > 0 && text[0] == '-' ? 1 : 0;
+    uint64_t m = 0;
+    int digits = 0, fraction = -1; /* digits after the '.', -1 before it */
+    for (; i < len; i++) {
+        unsigned digit = (unsigned char)text[i] - '0';
+        if (digit <= 9) {
+            m = m * 10 + digit;
+            digits++;
+            if (fraction >= 0) fraction++;
+        } else if (text[i] == '.' && fraction < 0) {
+            fraction = 0;
+        } else {
+            return 0; /* an exponent */
+        }
+    }
+    if (fraction < 0 || digits > 15) return 0;
+    double value = (double)m / powers_of_ten[fraction];
+    *out = text[0] == '-' ? -value : value;
+    return 1;
+}
+
 /* A JSON number token as a finite double, read with '.' as the decimal point whatever the locale. */
 static int parse_number(pol_json_reader *r, const char *text, size_t len, double *out) {
     int64_t whole;
@@ -132,6 +159,7 @@ static int parse_number(pol_json_reader *r, const char *text, size_t len, double
         *out = (double)whole; /* exact: most numbers in records are whole, and strtod is slow */
         return 1;
     }
+    if (parse_decimal(text, len, out)) return 1;
     polJ_buffer_set(&r->scratch, text, len);
     if (r->scratch.failed) return -1;
     locale_t previous = r->c_locale != (locale_t)0 ? uselocale(r->c_locale) : (locale_t)0;
@@ -261,11 +289,54 @@ static int on_value(pol_json_reader *r, event ev, const char *text, size_t len, 
     return bind_field(r, field, ev, text, len, boolean);
 }
 
-static int on_null(void *ctx) { return on_value(ctx, EV_NULL, NULL, 0, 0); }
-static int on_boolean(void *ctx, int value) { return on_value(ctx, EV_BOOL, NULL, 0, value); }
-static int on_number(void *ctx, const char *text, size_t len) { return on_value(ctx, EV_NUMBER, text, len, 0); }
+/* The field a scalar value binds when it is the plain case, else NULL and on_value sorts it out. A known key
+ * just went by: on_key sets target only for a field of the object being bound while no error is known, and
+ * nothing else comes between a key and its value. The top-level "id" goes the long way, to be remembered. */
+static const polJ_field *plain_target(pol_json_reader *r) {
+    const polJ_field *field = r->target;
+    if (field == NULL || r->target_is_id) return NULL;
+    r->target = NULL;
+    return field;
+}
+
+static int on_null(void *ctx) {
+    pol_json_reader *r = ctx;
+    if (plain_target(r) != NULL) return 1; /* null means absent: the field keeps its default */
+    return on_value(r, EV_NULL, NULL, 0, 0);
+}
+
+static int on_boolean(void *ctx, int value) {
+    pol_json_reader *r = ctx;
+    const polJ_field *field = plain_target(r);
+    if (field != NULL && field->type == POL_T_BOOL) {
+        pol_status st = pol_set_bool(r->ctx, field->slot, value);
+        if (st == POL_OK) return 1;
+        fail_library(r, st);
+        return go_on(r);
+    }
+    return field != NULL ? bind_field(r, field, EV_BOOL, NULL, 0, value) : on_value(r, EV_BOOL, NULL, 0, value);
+}
+
+static int on_number(void *ctx, const char *text, size_t len) {
+    pol_json_reader *r = ctx;
+    const polJ_field *field = plain_target(r);
+    if (field != NULL && field->type == POL_T_INT) {
+        int64_t value;
+        if (parse_int(text, len, &value)) {
+            pol_status st = pol_set_int(r->ctx, field->slot, value);
+            if (st == POL_OK) return 1;
+            fail_library(r, st);
+            return go_on(r);
+        }
+    }
+    return field != NULL ? bind_field(r, field, EV_NUMBER, text, len, 0) : on_value(r, EV_NUMBER, text, len, 0);
+}
+
 static int on_string(void *ctx, const unsigned char *text, size_t len) {
-    return on_value(ctx, EV_STRING, (const char *)text, len, 0);
+    pol_json_reader *r = ctx;
+    const polJ_field *field = plain_target(r);
+    return field != NULL ? bind_field(r, field, EV_STRING, (const char *)text, len, 0)
+                         : on_value(r, EV_STRING, (const char *)text, len, 0);
 }
 static int on_start_map(void *ctx) { return on_value(ctx, EV_MAP, NULL, 0, 0); }
 static int on_start_array(void *ctx) { return on_value(ctx, EV_ARRAY, NULL, 0, 0); }
@@ -277,12 +348,13 @@ static int on_key(void *ctx, const unsigned char *key, size_t len) {
     r->target = NULL;
     r->target_is_id = object->kind == POLJ_RECORD && !r->id_done && len == 2 && memcmp(key, "id", 2) == 0;
     if (r->status != POL_OK) return 1;
-    polJ_field *field;
-    if (polJ_table_find(object->table, r->program, r->fn, r->ud, (const char *)key, len, &field) != POL_OK) {
+    polJ_field *field = polJ_table_lookup(object->table, (const char *)key, len);
+    if (field == NULL && !object->table->complete &&
+        polJ_table_find(object->table, r->program, r->fn, r->ud, (const char *)key, len, &field) != POL_OK) {
         fail_nomem(r);
         return go_on(r);
     }
-    if (field == NULL) return 1; /* unknown: its value is skipped */
+    if (field == NULL || field->slot < 0) return 1; /* unknown: its value is skipped */
     if (field->seen == object->stamp) {
         fail_at(r, field, POL_ERR_BIND, "duplicate field");
         return go_on(r);

@@ -5,31 +5,22 @@
 
 #define GENERATOR_BYTES 4096u
 
-/* yajl_gen's print callback: the decision goes straight into the caller's buffer, no copy in between. */
+/* yajl_gen's print callback: the decision goes straight into the caller's buffer, no copy in between. Around
+ * a decision's strings it drops the frame they are generated in (json_write.c, put_text). */
 static void print_to_out(void *ctx, const char *text, size_t len) {
     pol_json_reader *r = ctx;
-    polJ_buffer_append(r->out, text, len);
+    if (r->gen_muted) return;
+    if (r->drop_separator) {
+        r->drop_separator = 0;
+        if (len == 1 && text[0] == ',') return;
+    }
+    polJ_buffer_put(r->out, text, len);
 }
 
 static void init_buffer(pol_json_buffer *b, const pol_json_reader *r) {
     memset(b, 0, sizeof *b);
     b->alloc = r->fn;
     b->alloc_ud = r->ud;
-}
-
-static pol_status cache_outputs(pol_json_reader *r) {
-    int n = pol_output_count(r->program);
-    if (n <= 0) return POL_OK;
-    r->noutputs = n; /* the size the arrays are freed with, even when only one of them was made */
-    r->output_names = r->fn(r->ud, NULL, 0, (size_t)n * sizeof *r->output_names);
-    r->output_lengths = r->fn(r->ud, NULL, 0, (size_t)n * sizeof *r->output_lengths);
-    if (r->output_names == NULL || r->output_lengths == NULL) return POL_ERR_NOMEM;
-    for (int i = 0; i < n; i++) {
-        const char *name = pol_output_name(r->program, i);
-        r->output_names[i] = name != NULL ? name : "";
-        r->output_lengths[i] = strlen(r->output_names[i]);
-    }
-    return POL_OK;
 }
 
 pol_status pol_json_reader_new(const pol_program *program, const pol_config *config, pol_json_reader **out) {
@@ -58,7 +49,6 @@ pol_status pol_json_reader_new(const pol_program *program, const pol_config *con
     polJ_arena_init(&r->gen_arena, fn, ud);
     polJ_arena_funcs(&r->gen_arena, &r->gen_funcs);
     pol_status st = polJ_table_fields(program, fn, ud, &r->fields);
-    if (st == POL_OK) st = cache_outputs(r);
     if (st == POL_OK) {
         /* the generator and its buffer header: about 600 bytes in yajl 2.1; with the print callback it
          * allocates nothing more */
@@ -66,7 +56,9 @@ pol_status pol_json_reader_new(const pol_program *program, const pol_config *con
         if (r->gen == NULL || !yajl_gen_config(r->gen, yajl_gen_print_callback, print_to_out, (void *)r) ||
             !yajl_gen_config(r->gen, yajl_gen_validate_utf8, 1))
             st = POL_ERR_NOMEM;
+        r->gen_validates = 1;
     }
+    if (st == POL_OK) st = polJ_pieces_make(r);
     if (st != POL_OK) {
         pol_json_reader_free(r);
         return st;
@@ -88,7 +80,6 @@ void pol_json_reader_free(pol_json_reader *r) {
     pol_json_buffer_free(&r->message);
     if (r->c_locale != (locale_t)0) freelocale(r->c_locale);
     if (r->frames != NULL) fn(ud, r->frames, r->frames_capacity * sizeof *r->frames, 0);
-    if (r->output_names != NULL) fn(ud, r->output_names, (size_t)r->noutputs * sizeof *r->output_names, 0);
-    if (r->output_lengths != NULL) fn(ud, r->output_lengths, (size_t)r->noutputs * sizeof *r->output_lengths, 0);
+    polJ_pieces_free(r);
     fn(ud, r, sizeof *r, 0);
 }

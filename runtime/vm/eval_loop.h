@@ -313,6 +313,11 @@ pol_status POLX_RUN_NAME(pol_context *ctx)
                 pc = (uint32_t)ins->b;
                 VM_BREAK;
             }
+            VM_CASE(LISTLEN)
+            {
+                *sp++ = polX_int(ctx->lists[prog->list_of_field[ins->b]].count); /* a list field, as verified */
+                VM_BREAK;
+            }
             VM_CASE(RANGELEN)
             {
                 sp--; /* hi on top, lo under it */

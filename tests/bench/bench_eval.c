@@ -2,7 +2,9 @@
  *   - evaluation alone: many records bound (through the JSON layer) into their own contexts beforehand, then
  *     pol_evaluate over them round after round; nanoseconds of thread CPU time per decision;
  *   - steady state: one context and one JSON reader decide every line of the file (pol_json_decide_line);
- *     allocator calls after the first 1,000 lines (must be 0), and the bytes a context holds at most.
+ *     allocator calls after the first 1,000 lines (must be 0), and the bytes a context holds at most;
+ *   - JSON parse alone: yajl's SAX parser over every line with callbacks that do nothing, a fresh handle per
+ *     line as the JSON layer makes it: the floor yajl sets under pol_json_bind; CPU ns per line, best of 3.
  * usage: bench_eval FILE.pbc RECORDS.jsonl [--records M] [--rounds R] [--specialties FILE]
  * --specialties: spread the records over the values listed (one a line) by setting their "specialty"
  * after binding, so that a policy with a large key enum is exercised across its routes.
@@ -11,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <yajl/yajl_parse.h>
 
 #include "pol.h"
 #include "pol_json.h"
@@ -57,6 +61,46 @@ static char *slurp(const char *path, size_t *len) {
     fclose(f);
     *len = n;
     return data;
+}
+
+/* ---- JSON parse alone: callbacks that only let yajl go on ---- */
+static int on_null(void *ud) {
+    (void)ud;
+    return 1;
+}
+static int on_bool(void *ud, int b) {
+    (void)b;
+    return on_null(ud);
+}
+static int on_number(void *ud, const char *s, size_t n) {
+    (void)s;
+    (void)n;
+    return on_null(ud);
+}
+static int on_text(void *ud, const unsigned char *s, size_t n) {
+    (void)s;
+    (void)n;
+    return on_null(ud);
+}
+static const yajl_callbacks parse_only = {on_null, on_bool, NULL, NULL, on_number, on_text,
+                                          on_null, on_text, on_null, on_null, on_null};
+
+/* CPU seconds to parse every line of text once; lines that are not JSON count in *bad. */
+static double parse_all(const char *text, size_t text_len, size_t *lines, size_t *bad) {
+    double t0 = cpu_seconds();
+    *lines = *bad = 0;
+    for (const char *p = text, *end = text + text_len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (nl == NULL) nl = end;
+        yajl_handle h = yajl_alloc(&parse_only, NULL, NULL);
+        if (h == NULL || yajl_parse(h, (const unsigned char *)p, (size_t)(nl - p)) != yajl_status_ok ||
+            yajl_complete_parse(h) != yajl_status_ok)
+            ++*bad;
+        if (h != NULL) yajl_free(h);
+        ++*lines;
+        p = nl + 1;
+    }
+    return cpu_seconds() - t0;
 }
 
 static int die(const char *what, const char *detail) {
@@ -152,11 +196,20 @@ int main(int argc, char **argv) {
     pol_context_free(one);
     pol_json_reader_free(reader);
     pol_program_free(program);
+
+    /* ---- JSON parse alone ---- */
+    double parse_best = 1e30;
+    size_t parse_lines = 0, parse_bad = 0;
+    for (int pass = 0; pass < 3; pass++) {
+        double t = parse_all(text, text_len, &parse_lines, &parse_bad);
+        if (t < parse_best) parse_best = t;
+    }
     printf("records=%zu rounds=%zu ns_per_decision=%.1f best_round_ns=%.1f wall_ns=%.1f eval_allocs=%zu "
-           "lines=%zu errors=%zu steady_allocs=%zu context_new_bytes=%zu context_max_bytes=%zu\n",
+           "lines=%zu errors=%zu steady_allocs=%zu context_new_bytes=%zu context_max_bytes=%zu "
+           "parse_only_ns=%.1f parse_only_bad=%zu\n",
            bound, rounds, cpu * 1e9 / (double)(bound * rounds), best * 1e9 / (double)bound,
            wall * 1e9 / (double)(bound * rounds), eval_calls, lines, errors, lines > warm ? steady_calls : 0,
-           context_new_bytes, context_max);
+           context_new_bytes, context_max, parse_best * 1e9 / (double)(parse_lines ? parse_lines : 1), parse_bad);
     free(names);
     free(text);
     return 0;

@@ -141,6 +141,9 @@ def main():
     row("end to end, polvm, 1 thread (%d records, %.0f MB)" % (n, os.path.getsize(records) / 1e6),
         "%.0f records/s CPU (%.0f wall), peak %.1f MiB" % (e2e, n / wall1, rss1 / 1024), ">= 600,000/s",
         "met" if e2e >= 600000 else "NOT met (%.0f%%)" % (100 * e2e / 600000))
+    parse_ns = float(steady["parse_only_ns"])
+    row("JSON parse alone (yajl SAX, no callbacks work; the same %s lines, in memory)" % steady["lines"],
+        "%.0f records/s CPU (%.0f ns/record): the floor yajl sets under polvm" % (1e9 / parse_ns, parse_ns), "", "")
     threads_out = os.path.join(work, "polvm-threads.out.jsonl")
     run([polvm, "--threads", str(a.threads), pbc, records], stdout=threads_out)
     same = filecmp.cmp(ref, threads_out, shallow=False)

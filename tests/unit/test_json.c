@@ -220,6 +220,50 @@ static void test_numbers_written_shortest(void **state) {
                            "\"count\":-9223372036854775808,"));
 }
 
+/* Numbers and dates are formatted without snprintf where that is exact: the same text as before, edge cases
+ * included; a decimal of up to 15 digits reads back to the same text (read exactly, written shortest). */
+static void test_numbers_and_dates_written_exactly(void **state) {
+    fixture *f = *state;
+    static const char *const numbers[][2] = {
+        {"-0.0", "-0.0"}, {"-0", "0.0"}, {"0", "0.0"}, {"999999999999999", "999999999999999.0"},
+        {"1000000000000000", "1e+15"}, {"-123456789012345", "-123456789012345.0"}, {"1.50", "1.5"},
+        {"0.30000000000000004", "0.30000000000000004"}, {"123456.789012345", "123456.789012345"},
+        {"-0.000001", "-1e-06"}, {"1e2", "100.0"}, {"12.5e-1", "1.25"}, {"9007199254740993", "9007199254740992.0"},
+    };
+    char line[128], want[64];
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+        snprintf(line, sizeof line, "{" REQUIRED_ONLY ",\"score\":%s}", numbers[i][0]);
+        snprintf(want, sizeof want, "\"score\":%s,", numbers[i][1]);
+        const char *out = decide(f, line);
+        if (strstr(out, want) == NULL) fail_msg("%s: want %s in %s", numbers[i][0], want, out);
+    }
+    /* random decimals of up to 15 digits, without trailing zeros: written back as given */
+    uint64_t seed = 12345;
+    for (int i = 0; i < 2000; i++) {
+        seed = seed * 6364136223846793005u + 1442695040888963407u;
+        int digits = 1 + (int)(seed >> 60) % 15, fraction = (int)(seed >> 56) % (digits + 1);
+        uint64_t m = (seed >> 8) % 1000000000000000u, limit = 1;
+        for (int d = 0; d < digits; d++) limit *= 10;
+        m %= limit;
+        if (fraction > 0 && m % 10 == 0) m++; /* no trailing zero after the point */
+        char text[40];
+        int n = snprintf(text, sizeof text, "%s%0*llu", (seed & 1) ? "-" : "", fraction + 1, (unsigned long long)m);
+        if (fraction > 0) { /* put the point fraction digits from the end */
+            memmove(text + n - fraction + 1, text + n - fraction, (size_t)fraction + 1);
+            text[n - fraction] = '.';
+        } else {
+            memcpy(text + n, ".0", 3);
+        }
+        if (strcmp(text, "-0.0") == 0 || strcmp(text, "0.0") == 0) continue;
+        snprintf(line, sizeof line, "{" REQUIRED_ONLY ",\"score\":%s}", text);
+        snprintf(want, sizeof want, "\"score\":%s,", text);
+        const char *out = decide(f, line);
+        if (strstr(out, want) == NULL) fail_msg("%s: want %s in %s", text, want, out);
+    }
+    assert_non_null(strstr(decide(f, "{" REQUIRED_ONLY ",\"since\":\"0999-01-09\"}"), "\"since\":\"0999-01-09\","));
+    assert_non_null(strstr(decide(f, "{" REQUIRED_ONLY ",\"since\":\"9999-12-31\"}"), "\"since\":\"9999-12-31\","));
+}
+
 static void test_unknown_fields_ignored_at_every_depth(void **state) {
     fixture *f = *state;
     const char *line = "{\"x\":{\"id\":\"nested\",\"level\":5,\"a\":[{\"level\":1}]},\"id\":\"r\",\"y\":[1,[2,{}],"
@@ -386,6 +430,100 @@ static void test_arrays_of_wrong_shape(void **state) {
     assert_non_null(strstr(decide(f, "{" REQUIRED_ONLY ",\"ce\":[]}"), "\"years\":0,"));
 }
 
+/* Names are compared by their first and last 8 bytes, then the rest: names alike at both ends stay apart. */
+static void test_names_alike_at_both_ends(void **state) {
+    (void)state;
+    vb *b = vb_new("names");
+    uint32_t item = pb_record(b, "item");
+    vb_field(b, item, "abcdefgh_one_stuvwxyz", POL_T_INT, 0, VB_NULLABLE, pb_null());
+    vb_field(b, item, "abcdefgh_two_stuvwxyz", POL_T_STRING, 0, VB_NULLABLE, pb_null());
+    vb_field(b, 0, "abcdefgh_one_stuvwxyz", POL_T_INT, 0, VB_NULLABLE, pb_null());
+    vb_field(b, 0, "abcdefgh_two_stuvwxyz", POL_T_STRING, 0, VB_NULLABLE, pb_null());
+    vb_field(b, 0, "items", POL_T_LIST, item, 0, pb_null());
+    pb_output(b, "abcdefgh_one_stuvwxyz", pb_opt(pb_type(POL_T_INT, 0)));
+    pb_output(b, "abcdefgh_two_stuvwxyz", pb_opt(pb_type(POL_T_STRING, 0)));
+    for (int i = 0; i < 2; i++) {
+        pb_emit(b, POL_OP_FIELD, 0, i);
+        pb_emit(b, POL_OP_OUTSET, 0, i);
+    }
+    pb_emit(b, POL_OP_HALT, 0, 0);
+    pol_program *program = vt_adopt(b, NULL);
+    pol_context *ctx = vt_context(program);
+    pol_json_reader *reader;
+    pol_json_buffer out;
+    assert_int_equal(pol_json_reader_new(program, NULL, &reader), POL_OK);
+    pol_json_buffer_init(&out, NULL);
+    const char *line = "{\"abcdefgh_six_stuvwxyz\":true,\"abcdefgh_two_stuvwxyz\":\"x\",\"abcdefgh_one_stuvwxyz\":5,"
+                       "\"items\":[{\"abcdefgh_one_stuvwxyz\":1,\"abcdefgh_six_stuvwxyz\":[],"
+                       "\"abcdefgh_two_stuvwxyz\":\"y\"}]}";
+    assert_int_equal(pol_json_decide_line(reader, ctx, line, strlen(line), 1, &out), POL_OK);
+    assert_string_equal(out.data, "{\"abcdefgh_one_stuvwxyz\":5,\"abcdefgh_two_stuvwxyz\":\"x\",\"findings\":[]}\n");
+    static const char *const cases[][2] = {
+        {"{\"abcdefgh_two_stuvwxyz\":5}", "abcdefgh_two_stuvwxyz: expected a string"},
+        {"{\"abcdefgh_one_stuvwxyz\":1,\"abcdefgh_one_stuvwxyz\":2}", "abcdefgh_one_stuvwxyz: duplicate field"},
+        {"{\"items\":[{\"abcdefgh_one_stuvwxyz\":\"1\"}]}", "items[0].abcdefgh_one_stuvwxyz: expected an integer"},
+        {"{\"items\":[{\"abcdefgh_six_stuvwxyz\":1,\"abcdefgh_two_stuvwxyz\":2}]}",
+         "items[0].abcdefgh_two_stuvwxyz: expected a string"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_int_equal(pol_json_bind(reader, ctx, cases[i][0], strlen(cases[i][0])), POL_ERR_BIND);
+        assert_string_equal(pol_json_error(reader), cases[i][1]);
+    }
+    pol_json_buffer_free(&out);
+    pol_json_reader_free(reader);
+    pol_context_free(ctx);
+    pol_program_free(program);
+}
+
+/* A program without outputs: the decision is the findings alone. */
+static void test_no_outputs(void **state) {
+    (void)state;
+    vb *b = vb_new("no-outputs");
+    vb_field(b, 0, "n", POL_T_INT, 0, VB_NULLABLE, pb_null());
+    uint32_t warning = pb_rule(b, POLP_RULE_WARNING, "一", 3, POL_NONE, "warning when true");
+    vb_push(b, pb_string(b, "注意"));
+    pb_emit(b, POL_OP_FINDING, 0, (int32_t)warning);
+    pb_emit(b, POL_OP_HALT, 0, 0);
+    pol_program *program = vt_adopt(b, NULL);
+    pol_context *ctx = vt_context(program);
+    pol_json_reader *reader;
+    pol_json_buffer out;
+    assert_int_equal(pol_json_reader_new(program, NULL, &reader), POL_OK);
+    pol_json_buffer_init(&out, NULL);
+    assert_int_equal(pol_json_decide_line(reader, ctx, "{\"n\":1}", 7, 1, &out), POL_OK);
+    assert_string_equal(out.data,
+                        "{\"findings\":[{\"clause\":\"一\",\"kind\":\"warning\",\"message\":\"注意\"}]}\n");
+    pol_json_buffer_free(&out);
+    pol_json_reader_free(reader);
+    pol_context_free(ctx);
+    pol_program_free(program);
+}
+
+/* A context bound through pol.h may hold text that is not UTF-8: pol_json_write_decision checks and refuses
+ * it, leaving out as it was; the lines decided after it are whole. */
+static void test_decision_text_checked_when_bound_natively(void **state) {
+    fixture *f = *state;
+    pol_context_reset(f->ctx);
+    assert_int_equal(pol_set_string(f->ctx, F_ID, "r", 1), POL_OK);
+    assert_int_equal(pol_set_enum(f->ctx, F_LEVEL, "初级", strlen("初级")), POL_OK);
+    assert_int_equal(pol_set_string(f->ctx, F_TITLE, "bad\xff", 4), POL_OK);
+    assert_int_equal(pol_evaluate(f->ctx), POL_OK);
+    f->out.length = 0;
+    assert_int_equal(pol_json_write_error(f->reader, 1, NULL, 0, "kept", &f->out), POL_OK);
+    const char *kept = "{\"line\":1,\"id\":null,\"error\":\"kept\"}";
+    assert_int_equal(pol_json_write_decision(f->reader, f->ctx, &f->out), POL_ERR_RUNTIME);
+    assert_string_equal(pol_json_error(f->reader), "the decision holds text that is not valid UTF-8");
+    assert_int_equal(f->out.length, strlen(kept));
+    assert_string_equal(f->out.data, kept);
+    /* good text after it, as a line and written directly */
+    assert_string_equal(decide(f, "{" REQUIRED_ONLY "}"), DEFAULT_DECISION);
+    f->out.length = 0;
+    assert_int_equal(pol_json_write_decision(f->reader, f->ctx, &f->out), POL_OK);
+    assert_string_equal(f->out.data, DEFAULT_DECISION);
+    assert_string_equal(decide_n(f, "[]", 2, 4, NULL), "{\"line\":4,\"id\":null,\"error\":\"expected a JSON object\"}");
+    assert_string_equal(decide(f, "{" REQUIRED_ONLY "}"), DEFAULT_DECISION);
+}
+
 /* ---- lines ---- */
 
 static void test_line_handling(void **state) {
@@ -531,6 +669,10 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_every_type_and_exact_decision, setup, teardown),
         cmocka_unit_test_setup_teardown(test_numbers_written_shortest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_numbers_and_dates_written_exactly, setup, teardown),
+        cmocka_unit_test(test_names_alike_at_both_ends),
+        cmocka_unit_test(test_no_outputs),
+        cmocka_unit_test_setup_teardown(test_decision_text_checked_when_bound_natively, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_fields_ignored_at_every_depth, setup, teardown),
         cmocka_unit_test_setup_teardown(test_null_means_absent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_line_and_nesting_limits, setup, teardown),

@@ -614,6 +614,214 @@ static void srcmap_rule(pb *P)
     P->p.srcmap[1].rule = 4;
 }
 
+/* ---- the set opcodes and the fused test ---- */
+
+/* TESTK a with jump target `to` against constant k (c, which pb_emit leaves 0) */
+static uint32_t testk(pb *P, int a, int32_t to, uint16_t k)
+{
+    uint32_t at = E(TESTK, a, to);
+    P->p.code[at].c = k;
+    return at;
+}
+static void setin_on_one_path(pb *P)
+{
+    E(FIELD, 0, F_N);    /* 0 */
+    E(JUMPF, 0, 5);      /* 1 */
+    E(CONST, 0, C_ZERO); /* 2 */
+    E(CONST, 0, C_ONE);  /* 3 */
+    E(SETNEW, 0, 0);     /* 4: a set only when n is true */
+    E(CONST, 0, C_ONE);  /* 5 */
+    E(SETIN, 0, 0);      /* 6 */
+    E(STORE, 1, 0);      /* 7 */
+    E(HALT, 0, 0);       /* 8 */
+    P->p.max_stack = 2;
+}
+static void setadd_other_local(pb *P)
+{
+    E(CONST, 0, C_ZERO); /* 0 */
+    E(CONST, 0, C_ONE);  /* 1 */
+    E(SETNEW, 0, 0);     /* 2 */
+    E(CONST, 0, C_ONE);  /* 3 */
+    E(SETADD, 1, 0);     /* 4: local 1 is no set */
+    E(HALT, 0, 0);       /* 5 */
+    P->p.max_stack = 2;
+}
+static void setcount_skipped_by_testk(pb *P)
+{
+    E(FIELD, 0, F_N);         /* 0 */
+    testk(P, 4, 5, C_ZERO);   /* 1: n > 0, else to 5 */
+    E(CONST, 0, C_ONE);       /* 2 */
+    E(FIELD, 0, F_N);         /* 3 */
+    E(SETNEW, 0, 0);          /* 4: skipped when n <= 0 */
+    E(SETCOUNT, 0, 0);        /* 5 */
+    E(OUTSET, 0, O_TOTAL);    /* 6 */
+    E(HALT, 0, 0);            /* 7 */
+    P->p.max_stack = 2;
+}
+/* a range loop over the set's local unsets it, as over a stored local */
+static void setcount_after_loop_over_it(pb *P)
+{
+    E(CONST, 0, C_ONE);     /* 0 */
+    E(FIELD, 0, F_N);       /* 1 */
+    E(SETNEW, 2, 0);        /* 2 */
+    E(CONST, 0, C_ONE);     /* 3 */
+    E(FIELD, 0, F_N);       /* 4 */
+    E(ITERRANGE, 2, 0);     /* 5 */
+    E(NEXT, 2, 8);          /* 6 */
+    E(LOOP, 0, 6);          /* 7 */
+    E(SETCOUNT, 2, 0);      /* 8 */
+    E(OUTSET, 0, O_TOTAL);  /* 9 */
+    E(HALT, 0, 0);          /* 10 */
+    P->p.max_stack = 2;
+}
+static void setnew_iterator(pb *P)
+{
+    E(CONST, 0, C_ONE);     /* 0 */
+    E(FIELD, 0, F_N);       /* 1 */
+    E(ITERRANGE, 1, 0);     /* 2 */
+    E(NEXT, 1, 8);          /* 3 */
+    E(ITEM, 1, 0);          /* 4 */
+    E(FIELD, 0, F_N);       /* 5 */
+    E(SETNEW, 1, 0);        /* 6 */
+    E(LOOP, 0, 3);          /* 7 */
+    E(HALT, 0, 0);          /* 8 */
+    P->p.max_stack = 2;
+}
+/* the compiler's distinct count over the items' scores, with local `in` for SETIN and `add` for SETADD (the
+ * set is local 0, the loop's local 1) */
+static void distinct_scores(pb *P, uint8_t in, uint8_t add)
+{
+    E(CONST, 0, C_ZERO);     /* 0 */
+    E(CONST, 0, C_ONE);      /* 1 */
+    E(SETNEW, 0, 0);         /* 2 */
+    E(ITERLIST, 1, F_ITEMS); /* 3 */
+    E(NEXT, 1, 11);          /* 4 */
+    E(ELEM, 1, E_SCORE);     /* 5 */
+    E(SETIN, in, 0);         /* 6 */
+    E(JUMPF, 0, 10);         /* 7 */
+    E(ELEM, 1, E_SCORE);     /* 8 */
+    E(SETADD, add, 0);       /* 9 */
+    E(LOOP, 0, 4);           /* 10 */
+    E(SETCOUNT, 0, 0);       /* 11 */
+    E(OUTSET, 0, O_TOTAL);   /* 12 */
+    E(HALT, 0, 0);           /* 13 */
+    P->p.max_stack = 2;
+}
+static void setin_iterator(pb *P) { distinct_scores(P, 1, 0); }
+static void setadd_iterator(pb *P) { distinct_scores(P, 0, 1); }
+static void setcount_iterator(pb *P)
+{
+    E(ITERLIST, 1, F_ITEMS); /* 0 */
+    E(NEXT, 1, 4);           /* 1 */
+    E(SETCOUNT, 1, 0);       /* 2 */
+    E(LOOP, 0, 1);           /* 3 */
+    E(HALT, 0, 0);           /* 4 */
+    P->p.max_stack = 1;
+}
+static void rangelen_operand_a(pb *P)
+{
+    E(CONST, 0, C_ONE);
+    E(FIELD, 0, F_N);
+    E(RANGELEN, 1, 0);
+    E(OUTSET, 0, O_TOTAL);
+    E(HALT, 0, 0);
+    P->p.max_stack = 2;
+}
+static void setnew_operand_b(pb *P)
+{
+    E(CONST, 0, C_ONE);
+    E(FIELD, 0, F_N);
+    E(SETNEW, 0, 1);
+    E(HALT, 0, 0);
+    P->p.max_stack = 2;
+}
+/* n compared by TESTK a with the constant 1, jumping to the HALT */
+static void testk_kind(pb *P, int a)
+{
+    E(FIELD, 0, F_N);
+    testk(P, a, 2, C_ONE);
+    E(HALT, 0, 0);
+    P->p.max_stack = 1;
+}
+static void testk_kind_6(pb *P) { testk_kind(P, 6); }
+static void testk_kind_14(pb *P) { testk_kind(P, 14); }
+static void testk_kind_16(pb *P) { testk_kind(P, 16); }
+static void testk_const_range(pb *P)
+{
+    E(FIELD, 0, F_N);
+    testk(P, 0, 2, 4);
+    E(HALT, 0, 0);
+    P->p.max_stack = 1;
+}
+static void testk_backward(pb *P)
+{
+    E(NOP, 0, 0);
+    E(FIELD, 0, F_N);
+    testk(P, 0, 1, C_ONE);
+    E(HALT, 0, 0);
+    P->p.max_stack = 1;
+}
+static void testk_past_end(pb *P)
+{
+    E(FIELD, 0, F_N);
+    testk(P, 8, 3, C_ONE);
+    E(HALT, 0, 0);
+    P->p.max_stack = 1;
+}
+static void c_on_const(pb *P)
+{
+    E(CONST, 0, C_ONE);
+    P->p.code[0].c = 1;
+    E(STORE, 0, 0);
+    E(HALT, 0, 0);
+    P->p.max_stack = 1;
+}
+static void c_on_jumpf(pb *P)
+{
+    E(FIELD, 0, F_N);
+    E(JUMPF, 0, 2);
+    P->p.code[1].c = 2;
+    E(HALT, 0, 0);
+    P->p.max_stack = 1;
+}
+static void testk_underflow(pb *P)
+{
+    testk(P, 0, 1, C_ONE);
+    E(HALT, 0, 0);
+    P->p.max_stack = 1;
+}
+static void testk_depth_at_join(pb *P)
+{
+    E(FIELD, 0, F_N);       /* 0 */
+    E(FIELD, 0, F_N);       /* 1 */
+    testk(P, 2, 4, C_ONE);  /* 2: depth 1 at 4 */
+    E(CONST, 0, C_ONE);     /* 3: depth 2 falling into 4 */
+    E(STORE, 0, 0);         /* 4 */
+    E(HALT, 0, 0);          /* 5 */
+    P->p.max_stack = 2;
+}
+static void testk_depth_between_jumps(pb *P)
+{
+    E(FIELD, 0, F_N);       /* 0 */
+    E(JUMPT, 0, 5);         /* 1: depth 0 at 5 */
+    E(FIELD, 0, F_N);       /* 2 */
+    E(FIELD, 0, F_N);       /* 3 */
+    testk(P, 13, 5, C_ONE); /* 4: depth 1 at 5 */
+    E(HALT, 0, 0);          /* 5 */
+    P->p.max_stack = 2;
+}
+static void testk_into_body(pb *P)
+{
+    E(FIELD, 0, F_N);        /* 0 */
+    testk(P, 0, 4, C_ONE);   /* 1: into the body */
+    E(ITERLIST, 1, F_ITEMS); /* 2 */
+    E(NEXT, 1, 6);           /* 3 */
+    E(NOP, 0, 0);            /* 4 */
+    E(LOOP, 0, 3);           /* 5 */
+    E(HALT, 0, 0);           /* 6 */
+    P->p.max_stack = 1;
+}
+
 typedef struct verify_case {
     const char *name;
     void (*build)(pb *);
@@ -621,7 +829,7 @@ typedef struct verify_case {
 } verify_case;
 
 static const verify_case cases[] = {
-    {"opcode", bad_opcode, "at 1 (rule 0, line 10): opcode 200 is not an instruction (0..50)"},
+    {"opcode", bad_opcode, "at 1 (rule 0, line 10): opcode 200 is not an instruction (0..51)"},
     {"c is zero", bad_c, "at 0 NOP (rule 0, line 10): field c is 1 (must be 0)"},
     {"unused operand a", unused_operand,
      "at 1 NOT (rule 0, line 10): operand a is 3, but this opcode does not use it (must be 0)"},
@@ -712,6 +920,44 @@ static const verify_case cases[] = {
      "at 23 SWITCH (rule 0, line 10): verifier work limit: jump tables are examined too often (a table shared by "
      "many SWITCHes)"},
     {"source map", srcmap_rule, "at 1 HALT (glue): the source map names rule 4, but there are 4 rules"},
+    {"SETIN after SETNEW", setin_on_one_path,
+     "at 6 SETIN (rule 0, line 10): local 0 is loaded before a STORE reaches it on every path"},
+    {"SETADD after SETNEW", setadd_other_local,
+     "at 4 SETADD (rule 0, line 10): local 1 is loaded before a STORE reaches it on every path"},
+    {"SETCOUNT after SETNEW", setcount_skipped_by_testk,
+     "at 5 SETCOUNT (rule 0, line 10): local 0 is loaded before a STORE reaches it on every path"},
+    {"SETCOUNT after loop", setcount_after_loop_over_it,
+     "at 8 SETCOUNT (rule 0, line 10): local 2 is loaded before a STORE reaches it on every path"},
+    {"SETNEW iterator", setnew_iterator,
+     "at 6 SETNEW (rule 0, line 10): local 1 is the iterator of the loop at 3 while that loop runs"},
+    {"SETIN iterator", setin_iterator,
+     "at 6 SETIN (rule 0, line 10): local 1 is the iterator of the loop at 4 while that loop runs"},
+    {"SETADD iterator", setadd_iterator,
+     "at 9 SETADD (rule 0, line 10): local 1 is the iterator of the loop at 4 while that loop runs"},
+    {"SETCOUNT iterator", setcount_iterator,
+     "at 2 SETCOUNT (rule 0, line 10): local 1 is the iterator of the loop at 1 while that loop runs"},
+    {"RANGELEN operand a", rangelen_operand_a,
+     "at 2 RANGELEN (rule 0, line 10): operand a is 1, but this opcode does not use it (must be 0)"},
+    {"SETNEW operand b", setnew_operand_b,
+     "at 2 SETNEW (rule 0, line 10): operand b is 1, but this opcode does not use it (must be 0)"},
+    {"TEST 6", testk_kind_6, "at 1 TESTK (rule 0, line 10): comparison 6 is not 0..5 or 8..13"},
+    {"TEST 14", testk_kind_14, "at 1 TESTK (rule 0, line 10): comparison 14 is not 0..5 or 8..13"},
+    {"TEST 16", testk_kind_16, "at 1 TESTK (rule 0, line 10): comparison 16 is not 0..5 or 8..13"},
+    {"TESTK constant", testk_const_range, "at 1 TESTK (rule 0, line 10): constant 4 does not exist (4 constants)"},
+    {"TESTK backward", testk_backward,
+     "at 2 TESTK (rule 0, line 10): jump target 1 is not forward (jumps go forward only, except LOOP)"},
+    {"TESTK past end", testk_past_end,
+     "at 1 TESTK (rule 0, line 10): jump target 3 is past the end of the code (3 instructions)"},
+    {"c on CONST", c_on_const, "at 0 CONST (rule 0, line 10): field c is 1 (must be 0)"},
+    {"c on JUMPF", c_on_jumpf, "at 1 JUMPF (rule 0, line 10): field c is 2 (must be 0)"},
+    {"TESTK underflow", testk_underflow,
+     "at 0 TESTK (rule 0, line 10): stack underflow: needs 1 values, the stack holds 0"},
+    {"TESTK depth at join", testk_depth_at_join,
+     "at 4 STORE (rule 0, line 10): paths disagree on the stack depth: 2 falling through, 1 jumping from 2"},
+    {"TESTK depth between jumps", testk_depth_between_jumps,
+     "at 4 TESTK (rule 0, line 10): reaches 5 with stack depth 1, but the jump from 1 reaches it with 0"},
+    {"TESTK into body", testk_into_body,
+     "at 4 NOP (rule 0, line 10): the jump from 1 enters the loop at 3 from outside"},
 };
 
 static void run_case(void **state)
@@ -773,6 +1019,80 @@ static void test_mended_cases_pass(void **state)
     b.p.max_stack = 3;
     assert_int_equal(polV_verify(&b.p, err, sizeof err), POL_OK);
     pb_free(&b);
+}
+
+/* The same for the set opcodes and TESTK: each mended where it breaks its property passes. */
+static void verifies(pb *b, void (*build)(pb *), void (*mend)(pb *), const char *name)
+{
+    char err[256];
+    base(b);
+    build(b);
+    mend(b);
+    pol_status s = polV_verify(&b->p, err, sizeof err);
+    pb_free(b);
+    if (s != POL_OK)
+        fail_msg("%s mended: %d \"%s\"", name, (int)s, err);
+}
+static void jump_to_2(pb *P) { P->p.code[1].b = 2; }
+static void setadd_own_set(pb *P) { P->p.code[4].a = 0; }
+static void loop_over_local_3(pb *P)
+{
+    P->p.code[5].a = 3;
+    P->p.code[6].a = 3;
+    P->p.nlocals = 4;
+}
+static void setnew_local_0(pb *P) { P->p.code[6].a = 0; }
+static void setin_of_set(pb *P) { P->p.code[6].a = 0; }
+static void setadd_to_set(pb *P) { P->p.code[9].a = 0; }
+static void operand_a_0(pb *P) { P->p.code[2].a = 0; }
+static void operand_b_0(pb *P) { P->p.code[2].b = 0; }
+static void test_5(pb *P) { P->p.code[1].a = 5; }
+static void test_13(pb *P) { P->p.code[1].a = 13; }
+static void test_8(pb *P) { P->p.code[1].a = 8; }
+static void last_const(pb *P) { P->p.code[1].c = C_ZERO; }
+static void to_halt_3(pb *P) { P->p.code[2].b = 3; }
+static void to_halt_2(pb *P) { P->p.code[1].b = 2; }
+static void c_0_at_0(pb *P) { P->p.code[0].c = 0; }
+static void c_0_at_1(pb *P) { P->p.code[1].c = 0; }
+static void fall_through_pushes_nothing(pb *P) { P->p.code[3] = (polP_instr){.op = POL_OP_NOP}; }
+static void one_value_to_5(pb *P) { P->p.code[2] = (polP_instr){.op = POL_OP_NOP}; }
+
+static void test_mended_set_and_testk_cases_pass(void **state)
+{
+    (void)state;
+    pb b;
+    verifies(&b, setin_on_one_path, jump_to_2, "SETIN after SETNEW");
+    verifies(&b, setadd_other_local, setadd_own_set, "SETADD after SETNEW");
+    verifies(&b, setcount_skipped_by_testk, jump_to_2, "SETCOUNT after SETNEW");
+    verifies(&b, setcount_after_loop_over_it, loop_over_local_3, "SETCOUNT after loop");
+    verifies(&b, setnew_iterator, setnew_local_0, "SETNEW iterator");
+    verifies(&b, setin_iterator, setin_of_set, "SETIN iterator");
+    verifies(&b, setadd_iterator, setadd_to_set, "SETADD iterator");
+    verifies(&b, rangelen_operand_a, operand_a_0, "RANGELEN operand a");
+    verifies(&b, setnew_operand_b, operand_b_0, "SETNEW operand b");
+    verifies(&b, testk_kind_6, test_5, "TEST 6");
+    verifies(&b, testk_kind_14, test_13, "TEST 14");
+    verifies(&b, testk_kind_16, test_8, "TEST 16");
+    verifies(&b, testk_const_range, last_const, "TESTK constant");
+    verifies(&b, testk_backward, to_halt_3, "TESTK backward");
+    verifies(&b, testk_past_end, to_halt_2, "TESTK past end");
+    verifies(&b, c_on_const, c_0_at_0, "c on CONST");
+    verifies(&b, c_on_jumpf, c_0_at_1, "c on JUMPF");
+    verifies(&b, testk_depth_at_join, fall_through_pushes_nothing, "TESTK depth at join");
+    verifies(&b, testk_depth_between_jumps, one_value_to_5, "TESTK depth between jumps");
+    verifies(&b, testk_into_body, jump_to_2, "TESTK into body");
+
+    /* every comparison, in both senses, against every constant */
+    char err[256];
+    for (int a = 0; a < 16; a++)
+        for (uint16_t k = 0; k < 4; k++) {
+            base(&b);
+            testk_kind(&b, a);
+            b.p.code[1].c = k;
+            pol_status s = polV_verify(&b.p, err, sizeof err);
+            pb_free(&b);
+            assert_int_equal(s, (a & 7) <= 5 ? POL_OK : POL_ERR_VERIFY);
+        }
 }
 
 /* ---- the listing -------------------------------------------------------------------------------------------- */
@@ -896,13 +1216,14 @@ static void test_listing_resolves_every_operand(void **state)
 int main(void)
 {
     enum { NCASES = sizeof cases / sizeof cases[0] };
-    struct CMUnitTest tests[NCASES + 4];
+    struct CMUnitTest tests[NCASES + 5];
     size_t n = 0;
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_valid_program_passes);
     for (size_t i = 0; i < NCASES; i++)
         tests[n++] = (struct CMUnitTest){.name = cases[i].name, .test_func = run_case,
                                          .initial_state = (void *)&cases[i]};
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_mended_cases_pass);
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_mended_set_and_testk_cases_pass);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_listing_of_a_tiny_program);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_listing_resolves_every_operand);
     return _cmocka_run_group_tests("verify", tests, n, NULL, NULL);
