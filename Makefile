@@ -329,4 +329,22 @@ $(BUILD)/tests/test_diff: $(BUILD)/obj/tests/unit/test_diff.o $(AUDIT_OBJ) $(LIB
 golden-update: all
 	@sh tests/golden/update.sh $(BUILD)
 
+# ---- doc/opcodes.md: the instruction-set reference, printed from runtime/core/opcodes.h by a build tool --------
+#   make opcodes-doc   rewrite doc/opcodes.md (golden-update runs it too); make check fails while it is stale
+OPCODES_MD := $(BUILD)/tools/opcodes_md
+.PHONY: opcodes-doc check-opcodes-doc
+check: check-opcodes-doc
+golden-update: opcodes-doc
+$(OPCODES_MD): $(BUILD)/obj/runtime/opcodes_md.o $(LIBPOL_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN) -o $@ $^ $(LIBS_CORE)
+opcodes-doc: $(OPCODES_MD)
+	$(OPCODES_MD) >$(BUILD)/opcodes.md && cp $(BUILD)/opcodes.md doc/opcodes.md
+check-opcodes-doc: $(OPCODES_MD)
+	@$(OPCODES_MD) >$(BUILD)/opcodes.md
+	@if cmp -s $(BUILD)/opcodes.md doc/opcodes.md; then echo "opcodes: doc/opcodes.md matches runtime/core/opcodes.h"; \
+	else echo "FAIL doc/opcodes.md differs from what runtime/core/opcodes.h gives:"; \
+	  diff -u doc/opcodes.md $(BUILD)/opcodes.md | head -30; \
+	  echo "(never edit doc/opcodes.md by hand: make opcodes-doc or make golden-update, then review it)"; exit 1; fi
+
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

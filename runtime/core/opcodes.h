@@ -1,17 +1,9 @@
-/* opcodes.h: the one definition of the pol instruction set; everything else is generated from this table.
+/* opcodes.h: the one definition of the pol instruction set; everything else is generated from this table,
+ * doc/opcodes.md included (make opcodes-doc).
  *
- * An instruction is 8 bytes:
- *
- *     0        8        16                32                                63
- *     +--------+--------+-----------------+----------------------------------+
- *     |   op   |   a    |        c        |                b                 |
- *     +--------+--------+-----------------+----------------------------------+
- *
- * a is a small operand (a local, a kind, a count); b is a 32-bit operand (a constant, a field, a jump target,
- * a rule, ...); c is a 16-bit operand, 0 except in TESTK, the fused test that also needs a constant. The
- * machine is a stack machine: each instruction pops its inputs and pushes its result. Each evaluation runs
- * the code once from address 0 to HALT. Jumps go forward only, except LOOP, which goes back to the NEXT of a
- * loop over a list or a range fixed when the loop began: every program terminates.
+ * An instruction is 8 bytes, laid out as POL_INSTRUCTION_LAYOUT draws it; POL_INSTRUCTION_NOTES says what
+ * the operands are and how the machine runs. Both are text rather than a comment because they open
+ * doc/opcodes.md.
  *
  * POL_OPCODES(X) calls X(name, operand a, operand b, operand c, pops, pushes, meaning) once per opcode.
  * Operand kinds say what the verifier checks and how the listing resolves the operand. A pops value of -1
@@ -19,6 +11,19 @@
  */
 #ifndef POL_OPCODES_H
 #define POL_OPCODES_H
+
+#define POL_INSTRUCTION_LAYOUT                                                                                 \
+    "0        8        16                32                                63\n"                               \
+    "+--------+--------+-----------------+----------------------------------+\n"                               \
+    "|   op   |   a    |        c        |                b                 |\n"                               \
+    "+--------+--------+-----------------+----------------------------------+\n"
+
+#define POL_INSTRUCTION_NOTES                                                                                  \
+    "a is a small operand (a local, a kind, a count); b is a 32-bit operand (a constant, a field, a jump "     \
+    "target, a rule, ...); c is a 16-bit operand, 0 except in TESTK, the fused test that also needs a "        \
+    "constant. The machine is a stack machine: each instruction pops its inputs and pushes its result. Each "  \
+    "evaluation runs the code once from address 0 to HALT. Jumps go forward only, except LOOP, which goes "    \
+    "back to the NEXT of a loop over a list or a range fixed when the loop began: every program terminates."
 
 /* operand kinds */
 #define POL_OPERAND_KINDS(X)                                                                                   \

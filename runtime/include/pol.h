@@ -42,7 +42,8 @@ typedef enum pol_status {
     POL_ERR_VERIFY,  /* the code breaks a verifier rule */
     POL_ERR_BIND,    /* a record value is missing, of the wrong type, or outside its enum */
     POL_ERR_LIMIT,   /* a configured limit was exceeded */
-    POL_ERR_RUNTIME, /* evaluation failed (cannot happen for a verified program unless a limit is hit) */
+    POL_ERR_RUNTIME, /* evaluation failed: a value of a type the instruction does not take (polc's type
+                      * checker rules it out; the verifier does not track types, so hand-made code can) */
     POL_ERR_ARGUMENT /* a bad slot, index or NULL argument */
 } pol_status;
 

@@ -63,6 +63,10 @@ pol_status POLX_RUN_NAME(pol_context *ctx)
             }
             VM_CASE(LOAD)
             {
+                /* a set is the VM's own value (in the eval arena): it never reaches the stack, where an output
+                 * or a message could take it. The compiler never LOADs one; this keeps hand-made code honest. */
+                if (locals[ins->a].tag == POLX_T_SET)
+                    FAIL("the local holds a set, which only the set opcodes read");
                 *sp++ = locals[ins->a];
                 VM_BREAK;
             }

@@ -1146,6 +1146,829 @@ static void test_loop_state_checks(void **state)
     assert_runtime_error(run(b, NULL), "not a finding");
 }
 
+/* ---- the fused opcodes: RANGELEN, LISTLEN, the set opcodes, TESTK ------------------------------------------- */
+
+/* The programs of this section are ones the verifier accepts, as the compiler's are; each runs plain and then
+ * traced, and the two runs must decide the same. outs holds every output of the plain run (numbers, bools:
+ * their text is not kept). */
+typedef struct outs {
+    pol_status st;
+    char error[512];
+    uint32_t n;
+    pol_value v[32];
+} outs;
+
+static void quiet_trace(void *ud, const pol_trace_event *event)
+{
+    (void)ud;
+    (void)event;
+}
+
+static outs evaluate_outs(pol_context *ctx)
+{
+    outs o;
+    memset(&o, 0, sizeof o);
+    o.st = pol_evaluate(ctx);
+    snprintf(o.error, sizeof o.error, "%s", pol_context_error(ctx));
+    o.n = (uint32_t)pol_output_count(ctx->prog);
+    assert_true(o.n <= sizeof o.v / sizeof o.v[0]);
+    for (uint32_t i = 0; o.st == POL_OK && i < o.n; i++) {
+        assert_int_equal(pol_output(ctx, (int)i, &o.v[i]), POL_OK);
+        o.v[i].string = NULL;
+        o.v[i].length = 0;
+    }
+    return o;
+}
+
+/* Evaluate ctx's record plain, then traced: the same status, error and outputs. */
+static outs evaluate_both(pol_context *ctx)
+{
+    outs plain = evaluate_outs(ctx);
+    assert_int_equal(pol_context_set_trace(ctx, quiet_trace, NULL), POL_OK);
+    outs traced = evaluate_outs(ctx);
+    assert_int_equal(pol_context_set_trace(ctx, NULL, NULL), POL_OK);
+    assert_int_equal(traced.st, plain.st);
+    assert_string_equal(traced.error, plain.error);
+    assert_memory_equal(traced.v, plain.v, sizeof plain.v);
+    return plain;
+}
+
+static pol_program *adopt_verified(vb *b, const pol_config *cfg)
+{
+    char err[256] = "";
+    if (polV_verify(&b->p, err, sizeof err) != POL_OK)
+        fail_msg("the verifier refuses the program: %s", err);
+    return vt_adopt(b, cfg);
+}
+
+/* Verify b's program, then evaluate it (plain and traced) on an empty record. */
+static outs run_checked(vb *b, const pol_config *cfg)
+{
+    pol_program *prog = adopt_verified(b, cfg);
+    pol_context *ctx = vt_context(prog);
+    outs o = evaluate_both(ctx);
+    pol_context_free(ctx);
+    pol_program_free(prog);
+    return o;
+}
+
+#define expect_ok(o, label)                                                                                          \
+    do {                                                                                                             \
+        if ((o).st != POL_OK)                                                                                        \
+            fail_msg("%s: %s (%s)", (label), pol_status_name((o).st), (o).error);                                    \
+    } while (0)
+#define expect_int(o, i, want, label)                                                                                \
+    do {                                                                                                             \
+        expect_ok(o, label);                                                                                         \
+        const pol_value *v_ = &(o).v[i];                                                                             \
+        if (v_->type != POL_T_INT || v_->integer != (int64_t)(want))                                                 \
+            fail_msg("%s: output %d is %s %lld, not int %lld", (label), (int)(i),                                    \
+                     v_->type == POL_T_INT ? "int" : "a non-int", (long long)v_->integer, (long long)(want));        \
+    } while (0)
+#define expect_bool(o, i, want, label)                                                                               \
+    do {                                                                                                             \
+        expect_ok(o, label);                                                                                         \
+        const pol_value *v_ = &(o).v[i];                                                                             \
+        if (v_->type != POL_T_BOOL || v_->boolean != (want))                                                         \
+            fail_msg("%s: output %d is type %d value %d, not bool %d", (label), (int)(i), (int)v_->type,             \
+                     v_->boolean, (want));                                                                           \
+    } while (0)
+#define expect_error(o, status, part, label)                                                                         \
+    do {                                                                                                             \
+        if ((o).st != (status) || !strstr((o).error, (part)))                                                        \
+            fail_msg("%s: %s '%s', not %s '%s'", (label), pol_status_name((o).st), (o).error,                        \
+                     pol_status_name(status), (part));                                                               \
+    } while (0)
+
+static void int_outputs(vb *b, const char *const *names, int n)
+{
+    for (int i = 0; i < n; i++)
+        pb_output(b, names[i], pb_opt(pb_type(POL_T_INT, 0)));
+}
+
+/* A value under the operands that an opcode must leave where it is. */
+enum { BELOW = 99 };
+
+/* ---- RANGELEN: how many integers lo..hi holds, as the loop it replaces counts them ---- */
+
+/* n = RANGELEN(lo, hi), over BELOW: outputs n, below */
+static outs rangelen(polP_const lo, polP_const hi, const pol_config *cfg)
+{
+    vb *b = vb_new("t");
+    int_outputs(b, (const char *const[]){"n", "below"}, 2);
+    vb_push(b, pb_int(BELOW));
+    vb_push(b, lo);
+    vb_push(b, hi);
+    pb_emit(b, POL_OP_RANGELEN, 0, 0);
+    pb_emit(b, POL_OP_OUTSET, 0, 0);
+    pb_emit(b, POL_OP_OUTSET, 0, 1);
+    pb_emit(b, POL_OP_HALT, 0, 0);
+    return run_checked(b, cfg);
+}
+
+/* the same count as the range loop count(y in lo .. hi) compiled to before RANGELEN: n = 0; for y in lo..hi:
+ * n = n + 1 (over BELOW too) */
+static outs range_loop_count(polP_const lo, polP_const hi, const pol_config *cfg)
+{
+    vb *b = vb_new("t");
+    int_outputs(b, (const char *const[]){"n", "below"}, 2);
+    vb_push(b, pb_int(BELOW));
+    vb_push(b, pb_int(0));
+    pb_emit(b, POL_OP_STORE, 0, 0);
+    vb_push(b, lo);
+    vb_push(b, hi);
+    pb_emit(b, POL_OP_ITERRANGE, 1, 0);
+    uint32_t next = pb_emit(b, POL_OP_NEXT, 1, 0);
+    pb_emit(b, POL_OP_LOAD, 0, 0);
+    vb_push(b, pb_int(1));
+    pb_emit(b, POL_OP_ADD, 0, 0);
+    pb_emit(b, POL_OP_STORE, 0, 0);
+    pb_emit(b, POL_OP_LOOP, 0, (int32_t)next);
+    pb_patch(b, next, vb_here(b));
+    pb_emit(b, POL_OP_LOAD, 0, 0);
+    pb_emit(b, POL_OP_OUTSET, 0, 0);
+    pb_emit(b, POL_OP_OUTSET, 0, 1);
+    pb_emit(b, POL_OP_HALT, 0, 0);
+    return run_checked(b, cfg);
+}
+
+static void test_rangelen(void **state)
+{
+    (void)state;
+    struct {
+        polP_const lo, hi;
+        int64_t want;
+    } cases[] = {
+        {pb_int(2020), pb_int(2023), 4},
+        {pb_int(5), pb_int(5), 1},
+        {pb_int(6), pb_int(5), 0},                     /* hi < lo: empty */
+        {pb_int(5), pb_int(-5), 0},
+        {pb_int(-3), pb_int(3), 7},
+        {pb_int(-10), pb_int(-8), 3},
+        {pb_null(), pb_int(5), 0},                     /* a null end: empty, as the loop runs no pass */
+        {pb_int(5), pb_null(), 0},
+        {pb_null(), pb_null(), 0},
+        {pb_int(INT64_MAX - 1), pb_int(INT64_MAX), 2}, /* at the ends of int64 */
+        {pb_int(INT64_MIN), pb_int(INT64_MIN + 2), 3},
+        {pb_int(INT64_MAX), pb_int(INT64_MIN), 0},     /* empty, however far apart */
+        {pb_int(1), pb_int(100000), 100000},           /* the default range limit, reached */
+    };
+    char label[64];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(label, sizeof label, "RANGELEN case %zu", i);
+        outs fused = rangelen(cases[i].lo, cases[i].hi, NULL);
+        expect_int(fused, 0, cases[i].want, label);
+        expect_int(fused, 1, BELOW, label);
+        snprintf(label, sizeof label, "range loop case %zu", i);
+        outs loop = range_loop_count(cases[i].lo, cases[i].hi, NULL);
+        expect_int(loop, 0, cases[i].want, label);
+    }
+    /* RANGELEN fails where the loop fails: ends that are not integers, a range beyond the limit */
+    struct {
+        polP_const lo, hi;
+        uint32_t max_range;
+        pol_status st;
+        const char *error;
+    } errors[] = {
+        {pb_number(1.0), pb_int(3), 0, POL_ERR_RUNTIME, "the range's ends are not integers"},
+        {pb_int(1), pb_number(3.0), 0, POL_ERR_RUNTIME, "the range's ends are not integers"},
+        {pb_bool(1), pb_int(3), 0, POL_ERR_RUNTIME, "the range's ends are not integers"},
+        {pb_int(0), pb_int(100000), 0, POL_ERR_LIMIT, "a range of more than 100000 integers"},
+        {pb_int(INT64_MIN), pb_int(INT64_MAX), 0, POL_ERR_LIMIT, "a range of more than 100000 integers"},
+        {pb_int(1), pb_int(11), 10, POL_ERR_LIMIT, "a range of more than 10 integers"},
+    };
+    for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++) {
+        pol_config cfg = {0};
+        cfg.limits.max_range_length = errors[i].max_range;
+        snprintf(label, sizeof label, "RANGELEN error %zu", i);
+        outs fused = rangelen(errors[i].lo, errors[i].hi, &cfg);
+        expect_error(fused, errors[i].st, errors[i].error, label);
+        if (errors[i].st == POL_ERR_RUNTIME)
+            expect_error(fused, errors[i].st, "(RANGELEN)", label);
+        snprintf(label, sizeof label, "range loop error %zu", i);
+        outs loop = range_loop_count(errors[i].lo, errors[i].hi, &cfg);
+        expect_error(loop, errors[i].st, errors[i].error, label);
+    }
+    pol_config cfg = {0};
+    cfg.limits.max_range_length = 10;
+    outs fused = rangelen(pb_int(1), pb_int(10), &cfg);
+    expect_int(fused, 0, 10, "RANGELEN at the limit");
+    /* no loop at all: a count of 100,000 integers costs nothing against the instruction budget */
+    cfg = (pol_config){0};
+    cfg.limits.max_instructions = 1;
+    fused = rangelen(pb_int(1), pb_int(100000), &cfg);
+    expect_int(fused, 0, 100000, "RANGELEN under a budget of 1");
+    outs loop = range_loop_count(pb_int(1), pb_int(100000), &cfg);
+    expect_error(loop, POL_ERR_LIMIT, "more than 1 instructions", "range loop under a budget of 1");
+}
+
+/* ---- the set opcodes: a set of the integers lo..hi kept in a local ---- */
+
+typedef enum { S_NEW, S_ADD, S_IN, S_COUNT, S_STORE, S_LOAD } set_op;
+
+typedef struct set_step {
+    set_op op;
+    polP_const x, y; /* S_NEW: lo and hi; S_ADD, S_IN: the value; S_STORE: what is stored in the local */
+    int64_t want;    /* S_IN: 0 or 1; S_COUNT: the count */
+} set_step;
+
+#define ST_NEW(lo, hi) {S_NEW, (lo), (hi), 0}
+#define ST_ADD(v) {S_ADD, (v), pb_null(), 0}
+#define ST_IN(v, want) {S_IN, (v), pb_null(), (want)}
+#define ST_COUNT(want) {S_COUNT, pb_null(), pb_null(), (want)}
+#define ST_STORE(v) {S_STORE, (v), pb_null(), 0}
+#define ST_LOAD() {S_LOAD, pb_null(), pb_null(), 0}
+
+/* The steps on the set in local 0, over BELOW: each SETIN and SETCOUNT result goes to the next output, and
+ * the last output is the value under them all. */
+static outs run_set_steps(const set_step *steps, size_t n, const pol_config *cfg)
+{
+    vb *b = vb_new("t");
+    uint32_t nout = 0;
+    char name[16];
+    vb_push(b, pb_int(BELOW));
+    for (size_t i = 0; i < n; i++) {
+        const set_step *s = &steps[i];
+        switch (s->op) {
+        case S_NEW:
+            vb_push(b, s->x);
+            vb_push(b, s->y);
+            pb_emit(b, POL_OP_SETNEW, 0, 0);
+            break;
+        case S_ADD:
+            vb_push(b, s->x);
+            pb_emit(b, POL_OP_SETADD, 0, 0);
+            break;
+        case S_STORE:
+            vb_push(b, s->x);
+            pb_emit(b, POL_OP_STORE, 0, 0);
+            break;
+        case S_IN:
+        case S_COUNT:
+        case S_LOAD:
+            if (s->op == S_IN) {
+                vb_push(b, s->x);
+                pb_emit(b, POL_OP_SETIN, 0, 0);
+            } else if (s->op == S_LOAD) {
+                pb_emit(b, POL_OP_LOAD, 0, 0);
+            } else {
+                pb_emit(b, POL_OP_SETCOUNT, 0, 0);
+            }
+            snprintf(name, sizeof name, "o%u", nout);
+            pb_output(b, name, pb_opt(pb_type(POL_T_NULL, 0)));
+            pb_emit(b, POL_OP_OUTSET, 0, (int32_t)nout++);
+            break;
+        }
+    }
+    pb_output(b, "below", pb_opt(pb_type(POL_T_INT, 0)));
+    pb_emit(b, POL_OP_OUTSET, 0, (int32_t)nout);
+    pb_emit(b, POL_OP_HALT, 0, 0);
+    return run_checked(b, cfg);
+}
+
+static void check_set_steps(const pol_config *cfg, const char *name, const set_step *steps, size_t n)
+{
+    outs o = run_set_steps(steps, n, cfg);
+    char label[128];
+    uint32_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (steps[i].op != S_IN && steps[i].op != S_COUNT)
+            continue;
+        snprintf(label, sizeof label, "%s, step %zu (%s)", name, i, steps[i].op == S_IN ? "SETIN" : "SETCOUNT");
+        if (steps[i].op == S_IN)
+            expect_bool(o, k, (int)steps[i].want, label);
+        else
+            expect_int(o, k, steps[i].want, label);
+        k++;
+    }
+    snprintf(label, sizeof label, "%s, the value under", name);
+    expect_int(o, k, BELOW, label);
+}
+
+/* the steps succeed, and each SETIN and SETCOUNT gives what the step wants */
+#define CHECK_SET_STEPS(cfg, name, ...)                                                                              \
+    do {                                                                                                             \
+        const set_step steps_[] = {__VA_ARGS__};                                                                     \
+        check_set_steps((cfg), (name), steps_, sizeof steps_ / sizeof steps_[0]);                                    \
+    } while (0)
+/* the steps fail with that status and an error saying part */
+#define EXPECT_SET_ERROR(cfg, status, part, label, ...)                                                              \
+    do {                                                                                                             \
+        const set_step steps_[] = {__VA_ARGS__};                                                                     \
+        outs o_ = run_set_steps(steps_, sizeof steps_ / sizeof steps_[0], (cfg));                                    \
+        expect_error(o_, (status), (part), (label));                                                                 \
+    } while (0)
+
+static void test_set_opcodes(void **state)
+{
+    (void)state;
+    CHECK_SET_STEPS(NULL, "2020..2024", ST_NEW(pb_int(2020), pb_int(2024)),
+                    ST_COUNT(0), /* a new set is empty */
+                    ST_ADD(pb_int(2020)), ST_ADD(pb_int(2024)), ST_ADD(pb_int(2022)),
+                    ST_ADD(pb_int(2022)), /* added twice, counted once */
+                    ST_COUNT(3),
+                    /* SETIN: whether the value is an integer of the range lo..hi (what the compiler tests before
+                     * SETADD), added or not */
+                    ST_IN(pb_int(2019), 0), ST_IN(pb_int(2020), 1), ST_IN(pb_int(2021), 1), ST_IN(pb_int(2022), 1),
+                    ST_IN(pb_int(2024), 1), ST_IN(pb_int(2025), 0), ST_IN(pb_int(-2020), 0),
+                    ST_IN(pb_int(INT64_MIN), 0), ST_IN(pb_int(INT64_MAX), 0),
+                    ST_IN(pb_null(), 0),         /* null is no integer of the range */
+                    ST_IN(pb_number(2021.0), 0), /* nor is a number */
+                    ST_IN(pb_bool(1), 0),
+                    ST_COUNT(3));                /* SETIN adds nothing */
+    /* empty sets: hi < lo, or a null end (as the range loop over them runs no pass) */
+    CHECK_SET_STEPS(NULL, "5..4", ST_NEW(pb_int(5), pb_int(4)), ST_COUNT(0), ST_IN(pb_int(4), 0),
+                    ST_IN(pb_int(5), 0), ST_IN(pb_int(0), 0));
+    CHECK_SET_STEPS(NULL, "null..5", ST_NEW(pb_null(), pb_int(5)), ST_COUNT(0), ST_IN(pb_int(5), 0),
+                    ST_IN(pb_int(0), 0), ST_IN(pb_null(), 0));
+    CHECK_SET_STEPS(NULL, "5..null", ST_NEW(pb_int(5), pb_null()), ST_COUNT(0), ST_IN(pb_int(5), 0),
+                    ST_IN(pb_int(0), 0));
+    CHECK_SET_STEPS(NULL, "null..null", ST_NEW(pb_null(), pb_null()), ST_COUNT(0), ST_IN(pb_int(0), 0));
+    /* one integer; exactly one word of bits; more than one word, negative integers, word boundaries */
+    CHECK_SET_STEPS(NULL, "7..7", ST_NEW(pb_int(7), pb_int(7)), ST_IN(pb_int(6), 0), ST_IN(pb_int(7), 1),
+                    ST_IN(pb_int(8), 0), ST_ADD(pb_int(7)), ST_ADD(pb_int(7)), ST_COUNT(1));
+    CHECK_SET_STEPS(NULL, "0..63", ST_NEW(pb_int(0), pb_int(63)), ST_ADD(pb_int(0)), ST_ADD(pb_int(63)),
+                    ST_IN(pb_int(63), 1), ST_IN(pb_int(64), 0), ST_COUNT(2));
+    CHECK_SET_STEPS(NULL, "0..64", ST_NEW(pb_int(0), pb_int(64)), ST_ADD(pb_int(64)), ST_IN(pb_int(64), 1),
+                    ST_IN(pb_int(65), 0), ST_COUNT(1));
+    CHECK_SET_STEPS(NULL, "-100..100", ST_NEW(pb_int(-100), pb_int(100)), ST_ADD(pb_int(-100)),
+                    ST_ADD(pb_int(-37)), ST_ADD(pb_int(0)), ST_ADD(pb_int(-37)), ST_ADD(pb_int(63)),
+                    ST_ADD(pb_int(64)), ST_ADD(pb_int(100)), ST_ADD(pb_int(100)), ST_ADD(pb_int(-100)), ST_COUNT(6),
+                    ST_IN(pb_int(-101), 0), ST_IN(pb_int(-100), 1), ST_IN(pb_int(100), 1), ST_IN(pb_int(101), 0));
+    /* at the ends of int64: no wrap-around lets a value in */
+    CHECK_SET_STEPS(NULL, "top of int64", ST_NEW(pb_int(INT64_MAX - 2), pb_int(INT64_MAX)),
+                    ST_IN(pb_int(INT64_MIN), 0), ST_IN(pb_int(INT64_MIN + 1), 0), ST_IN(pb_int(INT64_MAX - 3), 0),
+                    ST_IN(pb_int(INT64_MAX), 1), ST_ADD(pb_int(INT64_MAX)), ST_ADD(pb_int(INT64_MAX - 2)),
+                    ST_COUNT(2));
+    CHECK_SET_STEPS(NULL, "bottom of int64", ST_NEW(pb_int(INT64_MIN), pb_int(INT64_MIN + 1)),
+                    ST_IN(pb_int(INT64_MAX), 0), ST_IN(pb_int(INT64_MIN), 1), ST_IN(pb_int(INT64_MIN + 2), 0),
+                    ST_IN(pb_int(-1), 0), ST_ADD(pb_int(INT64_MIN + 1)), ST_COUNT(1));
+    /* SETNEW again empties the set and takes the new range, whether its storage is reused or not */
+    CHECK_SET_STEPS(NULL, "renewed", ST_NEW(pb_int(1), pb_int(10)), ST_ADD(pb_int(1)), ST_ADD(pb_int(2)),
+                    ST_ADD(pb_int(3)), ST_COUNT(3),
+                    ST_NEW(pb_int(1), pb_int(5)), ST_COUNT(0), ST_IN(pb_int(7), 0), ST_IN(pb_int(5), 1),
+                    ST_ADD(pb_int(5)), ST_COUNT(1),
+                    ST_NEW(pb_int(0), pb_int(1000)), ST_COUNT(0), ST_IN(pb_int(1000), 1), ST_ADD(pb_int(999)),
+                    ST_ADD(pb_int(0)), ST_COUNT(2),
+                    ST_NEW(pb_int(0), pb_int(3)), ST_COUNT(0), ST_IN(pb_int(999), 0), ST_ADD(pb_int(3)),
+                    ST_COUNT(1),
+                    ST_NEW(pb_null(), pb_int(3)), ST_COUNT(0), ST_IN(pb_int(3), 0));
+    /* a local that held a plain value becomes a set with SETNEW */
+    CHECK_SET_STEPS(NULL, "stored first", ST_STORE(pb_int(5)), ST_NEW(pb_int(1), pb_int(2)), ST_ADD(pb_int(2)),
+                    ST_COUNT(1));
+
+    /* SETADD takes only an integer of the range: anything else is an error, not a silent drop (the compiler
+     * puts a SETIN before each SETADD) */
+    const char *not_in_range = "not an integer of the set's range";
+    EXPECT_SET_ERROR(NULL, POL_ERR_RUNTIME, not_in_range, "SETADD above", ST_NEW(pb_int(1), pb_int(3)),
+                     ST_ADD(pb_int(4)));
+    EXPECT_SET_ERROR(NULL, POL_ERR_RUNTIME, not_in_range, "SETADD below", ST_NEW(pb_int(1), pb_int(3)),
+                     ST_ADD(pb_int(0)));
+    EXPECT_SET_ERROR(NULL, POL_ERR_RUNTIME, "(SETADD): not an integer of the set's range", "SETADD null",
+                     ST_NEW(pb_int(1), pb_int(3)), ST_ADD(pb_null()));
+    EXPECT_SET_ERROR(NULL, POL_ERR_RUNTIME, not_in_range, "SETADD number", ST_NEW(pb_int(1), pb_int(3)),
+                     ST_ADD(pb_number(2.0)));
+    EXPECT_SET_ERROR(NULL, POL_ERR_RUNTIME, not_in_range, "SETADD to the empty set of a null range",
+                     ST_NEW(pb_null(), pb_int(3)), ST_ADD(pb_int(3)));
+    EXPECT_SET_ERROR(NULL, POL_ERR_RUNTIME, not_in_range, "SETADD INT64_MIN", ST_NEW(pb_int(1), pb_int(3)),
+                     ST_ADD(pb_int(INT64_MIN)));
+    /* SETNEW's range: integers, within the range limit and the evaluation's memory */
+    EXPECT_SET_ERROR(NULL, POL_ERR_RUNTIME, "(SETNEW): the range's ends are not integers", "SETNEW number",
+                     ST_NEW(pb_number(1.0), pb_int(3)));
+    EXPECT_SET_ERROR(NULL, POL_ERR_RUNTIME, "the range's ends are not integers", "SETNEW bool",
+                     ST_NEW(pb_int(1), pb_bool(1)));
+    pol_config cfg = {0};
+    cfg.limits.max_range_length = 10;
+    EXPECT_SET_ERROR(&cfg, POL_ERR_LIMIT, "a range of more than 10 integers", "SETNEW beyond the range limit",
+                     ST_NEW(pb_int(1), pb_int(11)));
+    CHECK_SET_STEPS(&cfg, "SETNEW at the range limit", ST_NEW(pb_int(1), pb_int(10)), ST_ADD(pb_int(10)),
+                    ST_COUNT(1));
+    EXPECT_SET_ERROR(NULL, POL_ERR_LIMIT, "a range of more than 100000 integers", "SETNEW over all of int64",
+                     ST_NEW(pb_int(INT64_MIN), pb_int(INT64_MAX)));
+    cfg = (pol_config){0};
+    cfg.limits.max_record_bytes = 4096;
+    EXPECT_SET_ERROR(&cfg, POL_ERR_LIMIT, "the evaluation's text exceeds 4096 bytes",
+                     "SETNEW beyond the evaluation's memory", ST_NEW(pb_int(1), pb_int(100000)));
+    CHECK_SET_STEPS(NULL, "SETNEW over 100000 integers", ST_NEW(pb_int(1), pb_int(100000)),
+                    ST_ADD(pb_int(100000)), ST_ADD(pb_int(1)), ST_COUNT(2));
+    /* the set opcodes on a local that holds no set (the verifier does not know what a local holds) */
+    EXPECT_SET_ERROR(NULL, POL_ERR_RUNTIME, "(SETCOUNT): the local is not a set", "SETCOUNT on an int",
+                     ST_STORE(pb_int(1)), ST_COUNT(0));
+    EXPECT_SET_ERROR(NULL, POL_ERR_RUNTIME, "(SETIN): the local is not a set", "SETIN on an int",
+                     ST_STORE(pb_int(1)), ST_IN(pb_int(1), 0));
+    EXPECT_SET_ERROR(NULL, POL_ERR_RUNTIME, "(SETADD): the local is not a set", "SETADD on null",
+                     ST_STORE(pb_null()), ST_ADD(pb_int(1)));
+    EXPECT_SET_ERROR(NULL, POL_ERR_RUNTIME, "the local is not a set", "SETCOUNT after a STORE over the set",
+                     ST_NEW(pb_int(1), pb_int(3)), ST_STORE(pb_int(2)), ST_COUNT(0));
+    /* a set never reaches the stack, where an output or a message could take the VM's own value */
+    EXPECT_SET_ERROR(NULL, POL_ERR_RUNTIME, "(LOAD): the local holds a set, which only the set opcodes read",
+                     "LOAD of a set", ST_NEW(pb_int(1), pb_int(3)), ST_ADD(pb_int(2)), ST_LOAD());
+}
+
+/* The compiler's count(y in from .. to where any(e in items where e.year == y and e.ok)) as one pass over the
+ * items with a set of the years (fused), and as the nested loops it stands for: the same count. */
+enum { DC_FROM, DC_TO, DC_ITEMS }; /* applicant fields */
+enum { DC_YEAR, DC_OK };           /* fields of an item */
+
+static vb *distinct_program(int fused)
+{
+    vb *b = vb_new("distinct");
+    uint32_t item = pb_record(b, "item");
+    vb_field(b, 0, "from", POL_T_INT, 0, VB_NULLABLE, pb_null());
+    vb_field(b, 0, "to", POL_T_INT, 0, VB_NULLABLE, pb_null());
+    vb_field(b, 0, "items", POL_T_LIST, item, 0, pb_null());
+    vb_field(b, item, "year", POL_T_INT, 0, VB_NULLABLE, pb_null());
+    vb_field(b, item, "ok", POL_T_BOOL, 0, 0, pb_bool(1));
+    int_outputs(b, (const char *const[]){"n"}, 1);
+    if (fused) { /* set: local 0; the items: local 1 */
+        pb_emit(b, POL_OP_FIELD, 0, DC_FROM);
+        pb_emit(b, POL_OP_FIELD, 0, DC_TO);
+        pb_emit(b, POL_OP_SETNEW, 0, 0);
+        pb_emit(b, POL_OP_ITERLIST, 1, DC_ITEMS);
+        uint32_t next = pb_emit(b, POL_OP_NEXT, 1, 0);
+        pb_emit(b, POL_OP_ELEM, 1, DC_YEAR);
+        pb_emit(b, POL_OP_SETIN, 0, 0);
+        uint32_t out_of_range = pb_emit(b, POL_OP_JUMPF, 0, 0);
+        pb_emit(b, POL_OP_ELEM, 1, DC_OK);
+        uint32_t not_ok = pb_emit(b, POL_OP_JUMPF, 0, 0);
+        pb_emit(b, POL_OP_ELEM, 1, DC_YEAR);
+        pb_emit(b, POL_OP_SETADD, 0, 0);
+        uint32_t back = pb_emit(b, POL_OP_LOOP, 0, (int32_t)next);
+        pb_patch(b, out_of_range, back);
+        pb_patch(b, not_ok, back);
+        pb_patch(b, next, vb_here(b));
+        pb_emit(b, POL_OP_SETCOUNT, 0, 0);
+    } else { /* the count: local 0; y: local 1; any: local 2; e: local 3 */
+        vb_push(b, pb_int(0));
+        pb_emit(b, POL_OP_STORE, 0, 0);
+        pb_emit(b, POL_OP_FIELD, 0, DC_FROM);
+        pb_emit(b, POL_OP_FIELD, 0, DC_TO);
+        pb_emit(b, POL_OP_ITERRANGE, 1, 0);
+        uint32_t outer = pb_emit(b, POL_OP_NEXT, 1, 0);
+        vb_push(b, pb_bool(0));
+        pb_emit(b, POL_OP_STORE, 2, 0);
+        pb_emit(b, POL_OP_ITERLIST, 3, DC_ITEMS);
+        uint32_t inner = pb_emit(b, POL_OP_NEXT, 3, 0);
+        pb_emit(b, POL_OP_ELEM, 3, DC_YEAR);
+        pb_emit(b, POL_OP_ITEM, 1, 0);
+        pb_emit(b, POL_OP_EQ, 0, 0);
+        uint32_t other_year = pb_emit(b, POL_OP_JUMPF, 0, 0);
+        pb_emit(b, POL_OP_ELEM, 3, DC_OK);
+        uint32_t not_ok = pb_emit(b, POL_OP_JUMPF, 0, 0);
+        vb_push(b, pb_bool(1));
+        pb_emit(b, POL_OP_STORE, 2, 0);
+        uint32_t inner_back = pb_emit(b, POL_OP_LOOP, 0, (int32_t)inner);
+        pb_patch(b, other_year, inner_back);
+        pb_patch(b, not_ok, inner_back);
+        pb_patch(b, inner, vb_here(b));
+        pb_emit(b, POL_OP_LOAD, 2, 0);
+        uint32_t none = pb_emit(b, POL_OP_JUMPF, 0, 0);
+        pb_emit(b, POL_OP_LOAD, 0, 0);
+        vb_push(b, pb_int(1));
+        pb_emit(b, POL_OP_ADD, 0, 0);
+        pb_emit(b, POL_OP_STORE, 0, 0);
+        uint32_t outer_back = pb_emit(b, POL_OP_LOOP, 0, (int32_t)outer);
+        pb_patch(b, none, outer_back);
+        pb_patch(b, outer, vb_here(b));
+        pb_emit(b, POL_OP_LOAD, 0, 0);
+    }
+    pb_emit(b, POL_OP_OUTSET, 0, 0);
+    pb_emit(b, POL_OP_HALT, 0, 0);
+    return b;
+}
+
+typedef struct dc_item {
+    int year; /* 0: left out (null) */
+    int ok;
+} dc_item;
+
+typedef struct dc_record {
+    int from, to; /* 0: left out (null) */
+    dc_item items[12];
+    size_t nitems;
+    int64_t want;
+} dc_record;
+
+static void bind_dc(pol_context *ctx, const dc_record *r)
+{
+    int year = vt_elem(ctx->prog, "items", "year"), ok = vt_elem(ctx->prog, "items", "ok");
+    pol_context_reset(ctx);
+    if (r->from)
+        assert_int_equal(pol_set_int(ctx, DC_FROM, r->from), POL_OK);
+    if (r->to)
+        assert_int_equal(pol_set_int(ctx, DC_TO, r->to), POL_OK);
+    for (size_t i = 0; i < r->nitems; i++) {
+        assert_int_equal(pol_list_append(ctx, DC_ITEMS, NULL), POL_OK);
+        if (r->items[i].year)
+            assert_int_equal(pol_set_int(ctx, year, r->items[i].year), POL_OK);
+        assert_int_equal(pol_set_bool(ctx, ok, r->items[i].ok), POL_OK);
+    }
+}
+
+static void test_set_distinct_count_as_nested_loops(void **state)
+{
+    (void)state;
+    const dc_record records[] = {
+        /* null years and years outside the range are not counted; a year twice counts once; not ok: not counted */
+        {2020, 2024, {{2020, 1}, {2021, 1}, {2021, 1}, {0, 1}, {2019, 1}, {2025, 1}, {2022, 0}, {2024, 1}}, 8, 3},
+        {2020, 2024, {{2023, 1}}, 1, 1}, /* the same contexts: nothing left from the record before */
+        {0, 2024, {{2020, 1}}, 1, 0},    /* a null end: an empty range */
+        {2020, 0, {{2020, 1}}, 1, 0},
+        {2024, 2020, {{2022, 1}}, 1, 0}, /* hi < lo */
+        {2020, 2024, {{0, 0}}, 0, 0},    /* no items */
+        {2020, 2024, {{2022, 0}}, 1, 0},
+        {2020, 2020, {{2020, 0}, {2020, 1}}, 2, 1},
+        /* over three words of bits */
+        {2000, 2150, {{2000, 1}, {2063, 1}, {2064, 1}, {2127, 1}, {2128, 1}, {2150, 1}, {2150, 1}, {2151, 1},
+                      {1999, 1}}, 9, 6},
+        {2020, 2024, {{2024, 1}, {2020, 1}}, 2, 2},
+    };
+    pol_program *fused = adopt_verified(distinct_program(1), NULL);
+    pol_program *loops = adopt_verified(distinct_program(0), NULL);
+    pol_context *fctx = vt_context(fused), *lctx = vt_context(loops);
+    char label[64];
+    for (size_t i = 0; i < sizeof records / sizeof records[0]; i++) {
+        bind_dc(fctx, &records[i]);
+        bind_dc(lctx, &records[i]);
+        snprintf(label, sizeof label, "set, record %zu", i);
+        outs f = evaluate_both(fctx);
+        expect_int(f, 0, records[i].want, label);
+        snprintf(label, sizeof label, "nested loops, record %zu", i);
+        outs l = evaluate_both(lctx);
+        expect_int(l, 0, records[i].want, label);
+    }
+    pol_context_free(fctx);
+    pol_context_free(lctx);
+    pol_program_free(fused);
+    pol_program_free(loops);
+}
+
+/* ---- TESTK: a comparison with a constant and the jump, fused ---- */
+
+typedef enum { V_NULL, V_INT, V_NUM, V_DATE, V_TIME, V_LEVEL, V_COLOR, V_BOOL, V_TEXT } vkind;
+
+typedef struct vspec {
+    vkind kind;
+    int64_t i;     /* INT, BOOL; DATE and TIME: yyyymmdd */
+    double d;      /* NUM; TIME: the minute of the day */
+    const char *s; /* LEVEL, COLOR: the value's name; TEXT */
+} vspec;
+
+#define VNULL {V_NULL, 0, 0, NULL}
+#define VI(x) {V_INT, (x), 0, NULL}
+#define VN(x) {V_NUM, 0, (x), NULL}
+#define VD(ymd) {V_DATE, (ymd), 0, NULL}
+#define VT(ymd, hh, mm) {V_TIME, (ymd), (hh) * 60 + (mm), NULL}
+#define VL(name) {V_LEVEL, 0, 0, (name)}
+#define VC(name) {V_COLOR, 0, 0, (name)}
+#define VB(x) {V_BOOL, (x), 0, NULL}
+#define VS(text) {V_TEXT, 0, 0, (text)}
+
+enum { E_LEVEL, E_COLOR }; /* the enums of compare_branch's programs */
+
+static polP_const make_value(vb *b, vspec v)
+{
+    int y = (int)(v.i / 10000), m = (int)(v.i / 100 % 100), d = (int)(v.i % 100);
+    switch (v.kind) {
+    case V_INT: return pb_int(v.i);
+    case V_NUM: return pb_number(v.d);
+    case V_DATE: return pb_date(y, m, d);
+    case V_TIME: return pb_datetime(y, m, d, (int)v.d / 60, (int)v.d % 60);
+    case V_LEVEL: return vk_enum(b, E_LEVEL, v.s);
+    case V_COLOR: return vk_enum(b, E_COLOR, v.s);
+    case V_BOOL: return pb_bool((int)v.i);
+    case V_TEXT: return pb_string(b, v.s);
+    default: return pb_null();
+    }
+}
+
+static const pol_opcode compare_op[6] = {POL_OP_EQ, POL_OP_NE, POL_OP_LT, POL_OP_LE, POL_OP_GT, POL_OP_GE};
+static const char *const compare_name[6] = {"==", "!=", "<", "<=", ">", ">="};
+
+/* "if x cmp k" over BELOW, fused (TESTK cmp + 8 x when_true, constant k) or not (CONST k; the comparison;
+ * JUMPF, or JUMPT when_true): output 0 is 2 when it jumped, 1 when it fell through; output 1 what lies under */
+static outs compare_branch(vspec x, vspec k, int cmp, int when_true, int fused)
+{
+    vb *b = vb_new("t");
+    pb_enum(b, "级别", "初级 中级 高级");
+    pb_enum(b, "颜色", "红 绿");
+    int_outputs(b, (const char *const[]){"branch", "below"}, 2);
+    vb_push(b, pb_int(BELOW));
+    vb_push(b, make_value(b, x));
+    uint32_t j;
+    if (fused) {
+        uint32_t c = pb_const(b, make_value(b, k));
+        j = pb_emit(b, POL_OP_TESTK, (uint8_t)(cmp | (when_true ? 8 : 0)), 0);
+        b->p.code[j].c = (uint16_t)c;
+    } else {
+        vb_push(b, make_value(b, k));
+        pb_emit(b, compare_op[cmp], 0, 0);
+        j = pb_emit(b, when_true ? POL_OP_JUMPT : POL_OP_JUMPF, 0, 0);
+    }
+    vb_push(b, pb_int(1));
+    uint32_t over = pb_emit(b, POL_OP_JUMP, 0, 0);
+    pb_patch(b, j, vb_here(b));
+    vb_push(b, pb_int(2));
+    pb_patch(b, over, vb_here(b));
+    pb_emit(b, POL_OP_OUTSET, 0, 0);
+    pb_emit(b, POL_OP_OUTSET, 0, 1);
+    pb_emit(b, POL_OP_HALT, 0, 0);
+    return run_checked(b, NULL);
+}
+
+static void test_testk_branches_as_compare_and_jump(void **state)
+{
+    (void)state;
+    /* holds: whether x == k, x != k, x < k, x <= k, x > k, x >= k; E: the two cannot be ordered (an error) */
+    const struct {
+        vspec x, k;
+        const char *holds;
+    } cases[] = {
+        {VI(3), VI(2), "010011"},
+        {VI(3), VI(3), "100101"},
+        {VI(3), VI(4), "011100"},
+        {VI(-5), VI(0), "011100"},
+        {VI(0), VI(-5), "010011"},
+        {VI(INT64_MAX - 1), VI(INT64_MAX), "011100"}, /* exact, not as doubles */
+        {VI(INT64_MIN), VI(INT64_MAX), "011100"},
+        {VI(3), VN(3.0), "100101"},                   /* int with number */
+        {VI(3), VN(3.5), "011100"},
+        {VN(2.5), VI(2), "010011"},
+        {VN(2.5), VN(2.5), "100101"},
+        {VN(-0.0), VN(0.0), "100101"},
+        {VN(NAN), VI(0), "010000"},                   /* NaN: unordered, unequal */
+        {VI(0), VN(NAN), "010000"},
+        {VD(20240430), VD(20240430), "100101"},       /* dates, to the minute */
+        {VD(20240430), VD(20240501), "011100"},
+        {VD(20250101), VD(20241231), "010011"},
+        {VT(20240430, 17, 1), VT(20240430, 17, 0), "010011"},
+        {VT(20240430, 17, 0), VT(20240430, 17, 0), "100101"},
+        {VD(20240430), VT(20240430, 17, 0), "011100"},
+        {VL("中级"), VL("初级"), "010011"},            /* enum values, in declaration order */
+        {VL("中级"), VL("中级"), "100101"},
+        {VL("中级"), VL("高级"), "011100"},
+        {VB(1), VB(1), "100101"},
+        {VB(0), VB(1), "011100"},
+        {VS("abc"), VS("abc"), "100101"},
+        {VS("abc"), VS("abd"), "011100"},
+        {VS("吴江区"), VS("吴江"), "010011"},
+        {VS(""), VS(""), "100101"},
+        /* null equals only null; an order with null is false */
+        {VNULL, VI(3), "010000"},
+        {VI(3), VNULL, "010000"},
+        {VNULL, VNULL, "100000"},
+        {VNULL, VL("中级"), "010000"},
+        {VL("中级"), VNULL, "010000"},
+        {VNULL, VD(20240430), "010000"},
+        {VNULL, VS(""), "010000"},
+        {VNULL, VB(0), "010000"},
+        /* values of different kinds, or of different enums, are unequal and cannot be ordered */
+        {VS("1"), VI(1), "01EEEE"},
+        {VI(1), VS("1"), "01EEEE"},
+        {VL("中级"), VC("绿"), "01EEEE"},              /* the same index in two enums */
+        {VD(19700101), VI(0), "01EEEE"},
+        {VB(1), VI(1), "01EEEE"},
+    };
+    char label[160];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        for (int cmp = 0; cmp < 6; cmp++)
+            for (int when_true = 0; when_true <= 1; when_true++)
+                for (int fused = 0; fused <= 1; fused++) {
+                    snprintf(label, sizeof label, "case %zu, x %s k, %s, %s", i, compare_name[cmp],
+                             when_true ? "jump if true" : "jump if false",
+                             fused ? "TESTK" : "CONST; compare; jump");
+                    outs o = compare_branch(cases[i].x, cases[i].k, cmp, when_true, fused);
+                    char h = cases[i].holds[cmp];
+                    if (h == 'E') {
+                        char where[32];
+                        snprintf(where, sizeof where, "(%s): ", fused ? "TESTK" : polO_info[compare_op[cmp]].name);
+                        expect_error(o, POL_ERR_RUNTIME, "the values cannot be compared", label);
+                        expect_error(o, POL_ERR_RUNTIME, where, label);
+                        continue;
+                    }
+                    int jumped = when_true ? h == '1' : h == '0';
+                    expect_int(o, 0, jumped ? 2 : 1, label);
+                    expect_int(o, 1, BELOW, label);
+                }
+}
+
+/* ---- LISTLEN: the length of a list field, as a counting loop over it finds ---- */
+
+enum { LL_N, LL_PAPERS, LL_CE }; /* applicant fields: a list field is not field 0, and there are two */
+
+/* outputs: papers by LISTLEN, papers by a loop, ce by LISTLEN, ce by a loop, below (with_loops 0: the first only) */
+static vb *listlen_program(int with_loops)
+{
+    vb *b = vb_new("lists");
+    uint32_t paper = pb_record(b, "paper"), ce = pb_record(b, "ce");
+    vb_field(b, 0, "n", POL_T_INT, 0, VB_NULLABLE, pb_null());
+    vb_field(b, 0, "papers", POL_T_LIST, paper, 0, pb_null());
+    vb_field(b, 0, "ce", POL_T_LIST, ce, 0, pb_null());
+    vb_field(b, paper, "title", POL_T_STRING, 0, VB_NULLABLE, pb_null());
+    vb_field(b, ce, "year", POL_T_INT, 0, VB_NULLABLE, pb_null());
+    vb_field(b, ce, "hours", POL_T_NUMBER, 0, 0, pb_number(0));
+    if (!with_loops) {
+        int_outputs(b, (const char *const[]){"papers"}, 1);
+        pb_emit(b, POL_OP_LISTLEN, 0, LL_PAPERS);
+        pb_emit(b, POL_OP_OUTSET, 0, 0);
+        pb_emit(b, POL_OP_HALT, 0, 0);
+        return b;
+    }
+    int_outputs(b, (const char *const[]){"papers", "papers_loop", "ce", "ce_loop", "below"}, 5);
+    vb_push(b, pb_int(BELOW));
+    const uint32_t lists[2] = {LL_PAPERS, LL_CE};
+    for (int k = 0; k < 2; k++) {
+        pb_emit(b, POL_OP_LISTLEN, 0, (int32_t)lists[k]);
+        pb_emit(b, POL_OP_OUTSET, 0, 2 * k);
+        vb_push(b, pb_int(0)); /* n = 0; for x in list: n = n + 1 (n: local 0, x: local 1) */
+        pb_emit(b, POL_OP_STORE, 0, 0);
+        pb_emit(b, POL_OP_ITERLIST, 1, (int32_t)lists[k]);
+        uint32_t next = pb_emit(b, POL_OP_NEXT, 1, 0);
+        pb_emit(b, POL_OP_LOAD, 0, 0);
+        vb_push(b, pb_int(1));
+        pb_emit(b, POL_OP_ADD, 0, 0);
+        pb_emit(b, POL_OP_STORE, 0, 0);
+        pb_emit(b, POL_OP_LOOP, 0, (int32_t)next);
+        pb_patch(b, next, vb_here(b));
+        pb_emit(b, POL_OP_LOAD, 0, 0);
+        pb_emit(b, POL_OP_OUTSET, 0, 2 * k + 1);
+    }
+    pb_emit(b, POL_OP_OUTSET, 0, 4);
+    pb_emit(b, POL_OP_HALT, 0, 0);
+    return b;
+}
+
+typedef struct ll_record {
+    uint32_t papers, ce;      /* elements appended */
+    int papers_null, ce_null; /* then set to null (null means []) */
+    int64_t want_papers, want_ce;
+} ll_record;
+
+static void bind_ll(pol_context *ctx, const ll_record *r)
+{
+    int year = vt_elem(ctx->prog, "ce", "year");
+    pol_context_reset(ctx);
+    assert_int_equal(pol_set_int(ctx, LL_N, 7), POL_OK);
+    for (uint32_t i = 0; i < r->papers; i++)
+        assert_int_equal(pol_list_append(ctx, LL_PAPERS, NULL), POL_OK);
+    for (uint32_t i = 0; i < r->ce; i++) {
+        assert_int_equal(pol_list_append(ctx, LL_CE, NULL), POL_OK);
+        if (i % 2)
+            assert_int_equal(pol_set_int(ctx, year, 2000 + (int)i), POL_OK);
+    }
+    if (r->papers_null)
+        assert_int_equal(pol_set_null(ctx, LL_PAPERS), POL_OK);
+    if (r->ce_null)
+        assert_int_equal(pol_set_null(ctx, LL_CE), POL_OK);
+}
+
+static void test_listlen(void **state)
+{
+    (void)state;
+    const ll_record records[] = {
+        {0, 0, 0, 0, 0, 0},         /* absent lists: [] */
+        {0, 3, 1, 0, 0, 3},         /* papers null */
+        {1, 0, 0, 0, 1, 0},
+        {5, 2, 0, 1, 5, 0},         /* ce appended to, then null */
+        {2, 1, 1, 0, 0, 1},         /* papers appended to, then null */
+        {200, 1, 0, 0, 200, 1},     /* beyond the first storage */
+        {0, 0, 0, 0, 0, 0},         /* nothing left from the record before */
+        {1024, 17, 0, 0, 1024, 17}, /* the default list limit */
+    };
+    pol_program *prog = adopt_verified(listlen_program(1), NULL);
+    pol_context *ctx = vt_context(prog);
+    char label[64];
+    for (size_t i = 0; i < sizeof records / sizeof records[0]; i++) {
+        bind_ll(ctx, &records[i]);
+        snprintf(label, sizeof label, "record %zu", i);
+        outs o = evaluate_both(ctx);
+        expect_int(o, 0, records[i].want_papers, label);
+        expect_int(o, 1, records[i].want_papers, label);
+        expect_int(o, 2, records[i].want_ce, label);
+        expect_int(o, 3, records[i].want_ce, label);
+        expect_int(o, 4, BELOW, label);
+    }
+    pol_context_free(ctx);
+    pol_program_free(prog);
+    /* no loop at all: the length of 1,024 elements costs nothing against the instruction budget */
+    pol_config cfg = {0};
+    cfg.limits.max_instructions = 1;
+    prog = adopt_verified(listlen_program(0), &cfg);
+    ctx = vt_context(prog);
+    bind_ll(ctx, &records[7]);
+    outs o = evaluate_both(ctx);
+    expect_int(o, 0, 1024, "LISTLEN under a budget of 1");
+    pol_context_free(ctx);
+    pol_program_free(prog);
+    prog = adopt_verified(listlen_program(1), &cfg);
+    ctx = vt_context(prog);
+    bind_ll(ctx, &records[7]);
+    o = evaluate_both(ctx);
+    expect_error(o, POL_ERR_LIMIT, "more than 1 instructions", "the counting loop under a budget of 1");
+    pol_context_free(ctx);
+    pol_program_free(prog);
+}
+
 /* ---- locals, outputs, findings --------------------------------------------------------------------------- */
 
 static void test_outputs_start_null_each_evaluation(void **state)
@@ -1648,6 +2471,11 @@ int main(void)
         cmocka_unit_test(test_range_loops_nested),
         cmocka_unit_test(test_nested_list_loops),
         cmocka_unit_test(test_loop_state_checks),
+        cmocka_unit_test(test_rangelen),
+        cmocka_unit_test(test_set_opcodes),
+        cmocka_unit_test(test_set_distinct_count_as_nested_loops),
+        cmocka_unit_test(test_testk_branches_as_compare_and_jump),
+        cmocka_unit_test(test_listlen),
         cmocka_unit_test(test_outputs_start_null_each_evaluation),
         cmocka_unit_test(test_output_values),
         cmocka_unit_test(test_instruction_limit),
