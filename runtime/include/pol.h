@@ -123,7 +123,8 @@ POL_API const char *pol_context_error(const pol_context *ctx);
 POL_API int pol_context_error_slot(const pol_context *ctx);
 
 /* ---- binding a record ---- */
-/* Each setter checks the value against the field's type and returns POL_ERR_BIND with a message naming the
+/* A new or reset context holds every field's default (null for required and optional fields); pol_set_null
+ * puts a field back to it. Each setter checks the value against the field's type and returns POL_ERR_BIND with a message naming the
  * field when it does not fit (an enum value outside its list gets the nearest valid value in the message).
  * Strings are copied into the context. */
 POL_API pol_status pol_set_null(pol_context *ctx, int slot);
@@ -141,7 +142,8 @@ POL_API pol_status pol_set_enum(pol_context *ctx, int slot, const char *name, si
 POL_API pol_status pol_list_append(pol_context *ctx, int list_slot, uint32_t *index);
 
 /* ---- evaluation ---- */
-/* Check required fields, apply defaults, then run the program. POL_ERR_BIND when a required field is unset. */
+/* Check required fields, then run the program. POL_ERR_BIND when a required field is unset. (Defaults need no
+ * step of their own: a new or reset context holds them, and pol_set_null writes the field's default.) */
 POL_API pol_status pol_evaluate(pol_context *ctx);
 
 /* ---- reading the decision ---- */

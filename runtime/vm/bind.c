@@ -164,10 +164,12 @@ pol_status pol_set_null(pol_context *ctx, int slot)
     pol_status st = locate(ctx, slot, &where, &f);
     if (st != POL_OK)
         return st;
-    if (f->type.kind == POL_T_LIST && ctx->prog->slots[slot].list == POL_NONE)
-        ctx->lists[ctx->prog->list_of_field[slot]].count = 0; /* null means [] */
+    const pol_program *prog = ctx->prog;
+    const polX_slot *s = &prog->slots[slot];
+    if (f->type.kind == POL_T_LIST && s->list == POL_NONE)
+        ctx->lists[prog->list_of_field[slot]].count = 0; /* null means [] */
     else
-        *where = polX_null();
+        *where = prog->defaults[prog->default_base[s->record] + s->field]; /* null when it has none */
     return POL_OK;
 }
 
@@ -366,41 +368,30 @@ static pol_status missing(pol_context *ctx, int slot, uint32_t index)
     return polX_error_end(ctx, POL_ERR_BIND, slot);
 }
 
-/* A null value takes its field's default; a required field left null is missing. */
-static pol_status complete(pol_context *ctx, polX_value *value, const polP_field *f, const polX_value *def, int slot,
-                           uint32_t index)
-{
-    if (value->tag != POL_T_NULL)
-        return POL_OK;
-    if (f->required)
-        return missing(ctx, slot, index);
-    *value = *def;
-    return POL_OK;
-}
-
+/* Required fields left null are missing (the first in field order is reported). Nothing else needs doing:
+ * fields start at their defaults and pol_set_null writes the default, so defaults are in place already. */
 pol_status polX_complete_record(pol_context *ctx)
 {
     const pol_program *prog = ctx->prog;
-    const polP_program *p = prog->p;
-    const polP_record *app = &p->records[0];
-    pol_status st;
-    for (uint32_t f = 0; f < app->nfields; f++) {
-        uint32_t l = prog->list_of_field[f];
+    const polX_value *fields = ctx->fields;
+    for (uint32_t k = prog->check_base[0]; k < prog->check_base[1]; k++) {
+        uint32_t f = prog->check_fields[k], l = prog->list_of_field[f];
         if (l == POL_NONE) {
-            if ((st = complete(ctx, &ctx->fields[f], &app->fields[f], &prog->defaults[f], (int)f, 0)) != POL_OK)
-                return st;
+            if (fields[f].tag == POL_T_NULL)
+                return missing(ctx, (int)f, 0);
             continue;
         }
         const polX_list *list = &ctx->lists[l];
-        const polP_record *elem = &p->records[list->record];
-        const polX_value *defs = &prog->defaults[prog->default_base[list->record]];
+        uint32_t from = prog->check_base[list->record], to = prog->check_base[list->record + 1];
+        if (from == to)
+            continue;
         for (uint32_t i = 0; i < list->count; i++) {
-            polX_value *row = &list->rows[(size_t)i * list->nfields];
-            for (uint32_t e = 0; e < list->nfields; e++)
-                if (elem->fields[e].type.kind != POL_T_LIST &&
-                    (st = complete(ctx, &row[e], &elem->fields[e], &defs[e], (int)(prog->list_slot_base[l] + e), i)) !=
-                        POL_OK)
-                    return st;
+            const polX_value *row = &list->rows[(size_t)i * list->nfields];
+            for (uint32_t c = from; c < to; c++) {
+                uint32_t e = prog->check_fields[c];
+                if (row[e].tag == POL_T_NULL)
+                    return missing(ctx, (int)(prog->list_slot_base[l] + e), i);
+            }
         }
     }
     return POL_OK;

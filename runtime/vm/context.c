@@ -195,6 +195,7 @@ pol_status pol_context_new(const pol_program *program, pol_context **out)
         return POL_ERR_NOMEM;
     }
     memset(block, 0, size);
+    memcpy(block + off[0], program->defaults, program->p->records[0].nfields * sizeof(polX_value));
     ctx->error[0] = '\0';
     ctx->block = block;
     ctx->block_size = size;
@@ -238,7 +239,7 @@ void pol_context_reset(pol_context *ctx)
     if (!ctx)
         return;
     const polP_program *p = ctx->prog->p;
-    memset(ctx->fields, 0, p->records[0].nfields * sizeof(polX_value));
+    memcpy(ctx->fields, ctx->prog->defaults, p->records[0].nfields * sizeof(polX_value)); /* record 0's */
     for (uint32_t l = 0; l < ctx->prog->nlists; l++)
         ctx->lists[l].count = 0;
     polX_arena_reset(ctx, &ctx->record_text);

@@ -121,6 +121,37 @@ static int build_values(pol_program *prog)
     return 1;
 }
 
+/* The fields completing a record checks (vm.h): required ones, and the applicant's lists. */
+static int needs_check(const polP_program *p, uint32_t r, uint32_t f)
+{
+    const polP_field *fd = &p->records[r].fields[f];
+    return fd->type.kind == POL_T_LIST ? r == 0 : fd->required;
+}
+
+static int build_checks(pol_program *prog)
+{
+    const polP_program *p = prog->p;
+    size_t n = 0;
+    if (!polX_array_new(prog->alloc, prog->ud, &prog->check_base, (size_t)p->nrecords + 1, sizeof(uint32_t)))
+        return 0;
+    for (uint32_t r = 0; r < p->nrecords; r++) {
+        prog->check_base[r] = (uint32_t)n;
+        for (uint32_t f = 0; f < p->records[r].nfields; f++)
+            n += (size_t)needs_check(p, r, f);
+    }
+    if (n > UINT32_MAX)
+        return 0;
+    prog->check_base[p->nrecords] = (uint32_t)n;
+    if (!polX_array_new(prog->alloc, prog->ud, &prog->check_fields, n, sizeof(uint32_t)))
+        return 0;
+    n = 0;
+    for (uint32_t r = 0; r < p->nrecords; r++)
+        for (uint32_t f = 0; f < p->records[r].nfields; f++)
+            if (needs_check(p, r, f))
+                prog->check_fields[n++] = f;
+    return 1;
+}
+
 /* Slots: the applicant's fields, then for each list field (in field order) its element record's fields. */
 static int build_slots(pol_program *prog)
 {
@@ -208,6 +239,9 @@ static void free_tables(pol_program *prog)
                     sizeof(polX_value));
     polX_array_free(a, ud, prog->attrs, prog->attr_base ? prog->attr_base[p->nentities] : 0, sizeof(polX_value));
     polX_array_free(a, ud, prog->default_base, (size_t)p->nrecords + 1, sizeof(uint32_t));
+    polX_array_free(a, ud, prog->check_fields, prog->check_base ? prog->check_base[p->nrecords] : 0,
+                    sizeof(uint32_t));
+    polX_array_free(a, ud, prog->check_base, (size_t)p->nrecords + 1, sizeof(uint32_t));
     polX_array_free(a, ud, prog->attr_base, (size_t)p->nentities + 1, sizeof(uint32_t));
     polX_array_free(a, ud, prog->slots, prog->nslots, sizeof(polX_slot));
     polX_array_free(a, ud, prog->list_field, prog->nlists, sizeof(uint32_t));
@@ -243,7 +277,7 @@ pol_status polX_program_adopt(polP_program *p, const pol_config *config, polX_re
     prog->alloc = alloc;
     prog->ud = ud;
     prog->limits = polX_limits(config ? &config->limits : NULL);
-    if (!build_values(prog) || !build_slots(prog) || !build_enums(prog)) {
+    if (!build_values(prog) || !build_checks(prog) || !build_slots(prog) || !build_enums(prog)) {
         free_tables(prog);
         polX_reason(err, errlen, "out of memory");
         return POL_ERR_NOMEM;

@@ -63,6 +63,12 @@ struct pol_program {
     polX_value *consts;    /* one per constant */
     polX_value *defaults;  /* every record type's field defaults (null where none), from default_base[record] */
     uint32_t *default_base; /* nrecords + 1 */
+    /* What completing a record checks, per record type from check_base[record]: its required fields and, in
+     * the applicant, its list fields (whose elements are checked in turn), in field order. A context's fields
+     * start at their defaults and pol_set_null writes the default, so a null left in a required field is all
+     * there is to find. */
+    uint32_t *check_fields;
+    uint32_t *check_base; /* nrecords + 1 */
     polX_value *attrs;     /* every entity's attribute values, from attr_base[entity] */
     uint32_t *attr_base;   /* nentities + 1 */
 
