@@ -195,7 +195,8 @@ pol_status pol_context_new(const pol_program *program, pol_context **out)
         return POL_ERR_NOMEM;
     }
     memset(block, 0, size);
-    memcpy(block + off[0], program->defaults, program->p->records[0].nfields * sizeof(polX_value));
+    if (program->p->records[0].nfields > 0) /* memcpy takes no NULL, even for 0 bytes */
+        memcpy(block + off[0], program->defaults, program->p->records[0].nfields * sizeof(polX_value));
     ctx->error[0] = '\0';
     ctx->block = block;
     ctx->block_size = size;
@@ -239,7 +240,8 @@ void pol_context_reset(pol_context *ctx)
     if (!ctx)
         return;
     const polP_program *p = ctx->prog->p;
-    memcpy(ctx->fields, ctx->prog->defaults, p->records[0].nfields * sizeof(polX_value)); /* record 0's */
+    if (p->records[0].nfields > 0) /* record 0's defaults come first; memcpy takes no NULL */
+        memcpy(ctx->fields, ctx->prog->defaults, p->records[0].nfields * sizeof(polX_value));
     for (uint32_t l = 0; l < ctx->prog->nlists; l++)
         ctx->lists[l].count = 0;
     polX_arena_reset(ctx, &ctx->record_text);
