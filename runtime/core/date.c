@@ -16,9 +16,26 @@ int64_t polT_days_from_civil(int year, int month, int day)
     return era * 146097 + doe - 719468;
 }
 
+/* Days from 0000-03-01 (the algorithm's epoch) of 0001-01-01 and of 9999-12-31 */
+#define FIRST_DAY 306u
+#define LAST_DAY 3652364u
+
 void polT_civil_from_days(int64_t days, int *year, int *month, int *day)
 {
     int64_t z = days + 719468;
+    if (z >= FIRST_DAY && z <= LAST_DAY) {
+        /* the years 1..9999, every day a program can hold: the same steps on unsigned 32-bit numbers, whose
+         * divisions by constants are cheaper (YEAR and YEARSBETWEEN run this per evaluation) */
+        uint32_t u = (uint32_t)z, era = u / 146097, doe = u - era * 146097;
+        uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        uint32_t mp = (5 * doy + 2) / 153;
+        uint32_t m = mp < 10 ? mp + 3 : mp - 9;
+        *day = (int)(doy - (153 * mp + 2) / 5 + 1);
+        *month = (int)m;
+        *year = (int)(yoe + era * 400 + (m <= 2));
+        return;
+    }
     int64_t era = floor_div(z, 146097);
     int64_t doe = z - era * 146097;
     int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
