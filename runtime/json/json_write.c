@@ -129,10 +129,38 @@ static int gen_cstr(yajl_gen g, const char *text) { return gen_text(g, text, tex
  * a string is always allowed, and yajl_gen_reset between strings (it clears the generator's whole 128-level
  * state stack) would cost more than escaping a short string. yajl_gen_string writes the separator ',' before
  * an element with a print call of its own, which the print callback drops (json_reader.c). */
+/* Whether yajl_gen writes text unchanged between its quotes: it escapes '"', '\\' and the bytes below 0x20
+ * only (the solidus too under yajl_gen_escape_solidus, which the reader never sets). Eight bytes at a time:
+ * a byte below 0x20, or equal to '"' or '\\' (zero after the xor), leaves its high bit in the result. */
+static int needs_no_escape(const char *text, size_t len) {
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x, q, b;
+        memcpy(&x, text + i, 8);
+        q = x ^ (ones * '"');
+        b = x ^ (ones * '\\');
+        if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs) return 0;
+    }
+    for (; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c < 0x20 || c == '"' || c == '\\') return 0;
+    }
+    return 1;
+}
+
 static int put_text(pol_json_reader *r, const char *text, size_t len) {
     yajl_gen g = r->gen;
     if (text == NULL) {
         put_piece(r, r->pieces.null);
+        return 1;
+    }
+    /* Most texts of a decision (names, messages) have nothing to escape: when the text is known to be UTF-8
+     * (the generator is not validating) such a text is what yajl_gen would write, so it is copied as it is. */
+    if (!r->gen_validates && needs_no_escape(text, len)) {
+        polJ_buffer_put(r->out, "\"", 1);
+        polJ_buffer_put(r->out, text, len);
+        polJ_buffer_put(r->out, "\"", 1);
         return 1;
     }
     if (!r->strings_open) {

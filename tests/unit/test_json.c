@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include <yajl/yajl_gen.h>
+
 #include "pol_json.h"
 #include "vm_builder.h"
 
@@ -524,6 +526,59 @@ static void test_decision_text_checked_when_bound_natively(void **state) {
     assert_string_equal(decide(f, "{" REQUIRED_ONLY "}"), DEFAULT_DECISION);
 }
 
+/* A decision written from a line (whose texts are known to be UTF-8, so texts with nothing to escape are
+ * copied without yajl_gen) is byte for byte the decision yajl_gen writes for the same context when it checks
+ * and escapes every text: for texts with each character JSON escapes, or might, at every offset of an 8-byte
+ * block and around it. */
+static void test_texts_copied_as_yajl_writes_them(void **state) {
+    fixture *f = *state;
+    static const char *const specials[] = {"\"", "\\", "\n", "\x01", "\x1f", "\t", "/", " ", "\x7f", "\xc2\x80",
+                                           "\xc3\xa9", "\xe4\xb8\xad", "\xf0\x9f\x98\x80", "!", "#", "[", "]",
+                                           "\\\""};
+    yajl_gen g = yajl_gen_alloc(NULL);
+    assert_non_null(g);
+    pol_json_buffer direct;
+    pol_json_buffer_init(&direct, NULL);
+    size_t compared = 0;
+    for (size_t k = 0; k < sizeof specials / sizeof specials[0]; k++)
+        for (size_t before = 0; before <= 17; before++) {
+            char title[64];
+            memset(title, 'a' + (int)(before % 26), before);
+            size_t n = before, sl = strlen(specials[k]);
+            memcpy(title + n, specials[k], sl);
+            n += sl;
+            memcpy(title + n, "bcdefghij", 9 - before % 9);
+            n += 9 - before % 9;
+            /* the line, written by yajl_gen: {"id": title, "level": "初级", "title": title} */
+            const unsigned char *line;
+            size_t line_len;
+            yajl_gen_reset(g, NULL);
+            yajl_gen_clear(g);
+            assert_int_equal(yajl_gen_map_open(g), yajl_gen_status_ok);
+            assert_int_equal(yajl_gen_string(g, (const unsigned char *)"id", 2), yajl_gen_status_ok);
+            assert_int_equal(yajl_gen_string(g, (const unsigned char *)title, n), yajl_gen_status_ok);
+            assert_int_equal(yajl_gen_string(g, (const unsigned char *)"level", 5), yajl_gen_status_ok);
+            assert_int_equal(yajl_gen_string(g, (const unsigned char *)"初级", strlen("初级")), yajl_gen_status_ok);
+            assert_int_equal(yajl_gen_string(g, (const unsigned char *)"title", 5), yajl_gen_status_ok);
+            assert_int_equal(yajl_gen_string(g, (const unsigned char *)title, n), yajl_gen_status_ok);
+            assert_int_equal(yajl_gen_map_close(g), yajl_gen_status_ok);
+            assert_int_equal(yajl_gen_get_buf(g, &line, &line_len), yajl_gen_status_ok);
+            const char *copied = decide_n(f, (const char *)line, line_len, 1, NULL);
+            /* the same record bound, decided and written with every text checked and escaped by yajl_gen */
+            assert_int_equal(pol_json_bind(f->reader, f->ctx, (const char *)line, line_len), POL_OK);
+            assert_int_equal(pol_evaluate(f->ctx), POL_OK);
+            direct.length = 0;
+            assert_int_equal(pol_json_write_decision(f->reader, f->ctx, &direct), POL_OK);
+            if (strcmp(copied, direct.data) != 0)
+                fail_msg("title of %zu bytes, special %zu at %zu:\n  line:   %s\n  direct: %s", n, k, before, copied,
+                         direct.data);
+            compared++;
+        }
+    assert_int_equal(compared, 18 * 18);
+    pol_json_buffer_free(&direct);
+    yajl_gen_free(g);
+}
+
 /* ---- lines ---- */
 
 static void test_line_handling(void **state) {
@@ -673,6 +728,7 @@ int main(void) {
         cmocka_unit_test(test_names_alike_at_both_ends),
         cmocka_unit_test(test_no_outputs),
         cmocka_unit_test_setup_teardown(test_decision_text_checked_when_bound_natively, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_texts_copied_as_yajl_writes_them, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_fields_ignored_at_every_depth, setup, teardown),
         cmocka_unit_test_setup_teardown(test_null_means_absent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_line_and_nesting_limits, setup, teardown),
