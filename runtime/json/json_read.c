@@ -305,15 +305,17 @@ static int on_null(void *ctx) {
     return on_value(r, EV_NULL, NULL, 0, 0);
 }
 
+/* After a setter in the plain case: on to the next value, or the setter's error recorded. */
+static int set_done(pol_json_reader *r, pol_status st) {
+    if (st == POL_OK) return 1;
+    fail_library(r, st);
+    return go_on(r);
+}
+
 static int on_boolean(void *ctx, int value) {
     pol_json_reader *r = ctx;
     const polJ_field *field = plain_target(r);
-    if (field != NULL && field->type == POL_T_BOOL) {
-        pol_status st = pol_set_bool(r->ctx, field->slot, value);
-        if (st == POL_OK) return 1;
-        fail_library(r, st);
-        return go_on(r);
-    }
+    if (field != NULL && field->type == POL_T_BOOL) return set_done(r, pol_set_bool(r->ctx, field->slot, value));
     return field != NULL ? bind_field(r, field, EV_BOOL, NULL, 0, value) : on_value(r, EV_BOOL, NULL, 0, value);
 }
 
@@ -322,12 +324,7 @@ static int on_number(void *ctx, const char *text, size_t len) {
     const polJ_field *field = plain_target(r);
     if (field != NULL && field->type == POL_T_INT) {
         int64_t value;
-        if (parse_int(text, len, &value)) {
-            pol_status st = pol_set_int(r->ctx, field->slot, value);
-            if (st == POL_OK) return 1;
-            fail_library(r, st);
-            return go_on(r);
-        }
+        if (parse_int(text, len, &value)) return set_done(r, pol_set_int(r->ctx, field->slot, value));
     }
     return field != NULL ? bind_field(r, field, EV_NUMBER, text, len, 0) : on_value(r, EV_NUMBER, text, len, 0);
 }

@@ -170,6 +170,14 @@ static size_t block_layout(const pol_program *prog, size_t off[6])
     return total ? total : sizeof(polX_value);
 }
 
+/* The applicant's fields at their defaults (record 0's come first in the defaults). */
+static void fields_to_defaults(pol_context *ctx)
+{
+    uint32_t n = ctx->prog->p->records[0].nfields;
+    if (n > 0) /* memcpy takes no NULL, even for 0 bytes */
+        memcpy(ctx->fields, ctx->prog->defaults, n * sizeof(polX_value));
+}
+
 pol_status pol_context_new(const pol_program *program, pol_context **out)
 {
     size_t off[6];
@@ -195,8 +203,6 @@ pol_status pol_context_new(const pol_program *program, pol_context **out)
         return POL_ERR_NOMEM;
     }
     memset(block, 0, size);
-    if (program->p->records[0].nfields > 0) /* memcpy takes no NULL, even for 0 bytes */
-        memcpy(block + off[0], program->defaults, program->p->records[0].nfields * sizeof(polX_value));
     ctx->error[0] = '\0';
     ctx->block = block;
     ctx->block_size = size;
@@ -206,6 +212,7 @@ pol_status pol_context_new(const pol_program *program, pol_context **out)
     ctx->locals = (polX_value *)(void *)(block + off[3]);
     ctx->loops = (polX_loop *)(void *)(block + off[4]);
     ctx->outputs = (polX_value *)(void *)(block + off[5]);
+    fields_to_defaults(ctx);
     for (uint32_t l = 0; l < program->nlists; l++) {
         const polP_field *f = &program->p->records[0].fields[program->list_field[l]];
         ctx->lists[l].record = f->type.ref;
@@ -239,9 +246,7 @@ void pol_context_reset(pol_context *ctx)
 {
     if (!ctx)
         return;
-    const polP_program *p = ctx->prog->p;
-    if (p->records[0].nfields > 0) /* record 0's defaults come first; memcpy takes no NULL */
-        memcpy(ctx->fields, ctx->prog->defaults, p->records[0].nfields * sizeof(polX_value));
+    fields_to_defaults(ctx);
     for (uint32_t l = 0; l < ctx->prog->nlists; l++)
         ctx->lists[l].count = 0;
     polX_arena_reset(ctx, &ctx->record_text);

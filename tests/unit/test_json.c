@@ -432,6 +432,30 @@ static void test_arrays_of_wrong_shape(void **state) {
     assert_non_null(strstr(decide(f, "{" REQUIRED_ONLY ",\"ce\":[]}"), "\"years\":0,"));
 }
 
+/* A test's own program, with a context, a reader and an output buffer for it. */
+typedef struct own_program {
+    pol_program *program;
+    pol_context *ctx;
+    pol_json_reader *reader;
+    pol_json_buffer out;
+} own_program;
+
+static own_program own_open(vb *b) {
+    own_program o;
+    o.program = vt_adopt(b, NULL);
+    o.ctx = vt_context(o.program);
+    assert_int_equal(pol_json_reader_new(o.program, NULL, &o.reader), POL_OK);
+    pol_json_buffer_init(&o.out, NULL);
+    return o;
+}
+
+static void own_close(own_program *o) {
+    pol_json_buffer_free(&o->out);
+    pol_json_reader_free(o->reader);
+    pol_context_free(o->ctx);
+    pol_program_free(o->program);
+}
+
 /* Names are compared by their first and last 8 bytes, then the rest: names alike at both ends stay apart. */
 static void test_names_alike_at_both_ends(void **state) {
     (void)state;
@@ -449,17 +473,12 @@ static void test_names_alike_at_both_ends(void **state) {
         pb_emit(b, POL_OP_OUTSET, 0, i);
     }
     pb_emit(b, POL_OP_HALT, 0, 0);
-    pol_program *program = vt_adopt(b, NULL);
-    pol_context *ctx = vt_context(program);
-    pol_json_reader *reader;
-    pol_json_buffer out;
-    assert_int_equal(pol_json_reader_new(program, NULL, &reader), POL_OK);
-    pol_json_buffer_init(&out, NULL);
+    own_program o = own_open(b);
     const char *line = "{\"abcdefgh_six_stuvwxyz\":true,\"abcdefgh_two_stuvwxyz\":\"x\",\"abcdefgh_one_stuvwxyz\":5,"
                        "\"items\":[{\"abcdefgh_one_stuvwxyz\":1,\"abcdefgh_six_stuvwxyz\":[],"
                        "\"abcdefgh_two_stuvwxyz\":\"y\"}]}";
-    assert_int_equal(pol_json_decide_line(reader, ctx, line, strlen(line), 1, &out), POL_OK);
-    assert_string_equal(out.data, "{\"abcdefgh_one_stuvwxyz\":5,\"abcdefgh_two_stuvwxyz\":\"x\",\"findings\":[]}\n");
+    assert_int_equal(pol_json_decide_line(o.reader, o.ctx, line, strlen(line), 1, &o.out), POL_OK);
+    assert_string_equal(o.out.data, "{\"abcdefgh_one_stuvwxyz\":5,\"abcdefgh_two_stuvwxyz\":\"x\",\"findings\":[]}\n");
     static const char *const cases[][2] = {
         {"{\"abcdefgh_two_stuvwxyz\":5}", "abcdefgh_two_stuvwxyz: expected a string"},
         {"{\"abcdefgh_one_stuvwxyz\":1,\"abcdefgh_one_stuvwxyz\":2}", "abcdefgh_one_stuvwxyz: duplicate field"},
@@ -468,13 +487,10 @@ static void test_names_alike_at_both_ends(void **state) {
          "items[0].abcdefgh_two_stuvwxyz: expected a string"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        assert_int_equal(pol_json_bind(reader, ctx, cases[i][0], strlen(cases[i][0])), POL_ERR_BIND);
-        assert_string_equal(pol_json_error(reader), cases[i][1]);
+        assert_int_equal(pol_json_bind(o.reader, o.ctx, cases[i][0], strlen(cases[i][0])), POL_ERR_BIND);
+        assert_string_equal(pol_json_error(o.reader), cases[i][1]);
     }
-    pol_json_buffer_free(&out);
-    pol_json_reader_free(reader);
-    pol_context_free(ctx);
-    pol_program_free(program);
+    own_close(&o);
 }
 
 /* A program without outputs: the decision is the findings alone. */
@@ -486,19 +502,11 @@ static void test_no_outputs(void **state) {
     vb_push(b, pb_string(b, "注意"));
     pb_emit(b, POL_OP_FINDING, 0, (int32_t)warning);
     pb_emit(b, POL_OP_HALT, 0, 0);
-    pol_program *program = vt_adopt(b, NULL);
-    pol_context *ctx = vt_context(program);
-    pol_json_reader *reader;
-    pol_json_buffer out;
-    assert_int_equal(pol_json_reader_new(program, NULL, &reader), POL_OK);
-    pol_json_buffer_init(&out, NULL);
-    assert_int_equal(pol_json_decide_line(reader, ctx, "{\"n\":1}", 7, 1, &out), POL_OK);
-    assert_string_equal(out.data,
+    own_program o = own_open(b);
+    assert_int_equal(pol_json_decide_line(o.reader, o.ctx, "{\"n\":1}", 7, 1, &o.out), POL_OK);
+    assert_string_equal(o.out.data,
                         "{\"findings\":[{\"clause\":\"一\",\"kind\":\"warning\",\"message\":\"注意\"}]}\n");
-    pol_json_buffer_free(&out);
-    pol_json_reader_free(reader);
-    pol_context_free(ctx);
-    pol_program_free(program);
+    own_close(&o);
 }
 
 /* A context bound through pol.h may hold text that is not UTF-8: pol_json_write_decision checks and refuses
