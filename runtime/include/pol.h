@@ -192,7 +192,7 @@ typedef enum pol_rule_kind {
 POL_API const char *pol_rule_kind_name(pol_rule_kind kind); /* "violation" ... "let" */
 
 typedef enum pol_read_kind {
-    POL_READ_FIELD = 0,  /* a field of the record: "level" */
+    POL_READ_FIELD = 0,  /* a field of the record: "level"; a list's length: "count(substitutes)" */
     POL_READ_ELEMENT,    /* a field of a list element: "papers[0].similarity" (elements counted from 0) */
     POL_READ_LET,        /* a let's value: "工程师达标年数" */
     POL_READ_OUTPUT,     /* an output already set: "receiver" */

@@ -335,6 +335,12 @@ static void after(pol_context *ctx, polX_tracer *t, uint32_t pc, uint32_t next, 
             add_read(ctx, t, POL_READ_FIELD, pc, &sp[-1], polX_str(p, p->records[0].fields[ins->b].name), NULL, 0,
                      NULL);
         break;
+    case POL_OP_LISTLEN: { /* count(x in L) without where, computed without the loop: L's length is the read */
+        char name[160];
+        snprintf(name, sizeof name, "count(%.140s)", polX_str(p, p->records[0].fields[ins->b].name));
+        add_read(ctx, t, POL_READ_FIELD, pc, &sp[-1], name, NULL, 0, NULL);
+        break;
+    }
     case POL_OP_ELEM: {
         const polX_loop *loop = &ctx->loops[ins->a];
         uint32_t field = prog->list_field[loop->list];

@@ -331,6 +331,46 @@ static void test_let_values_and_passes(void **state)
     free(r);
 }
 
+/* count(x in L) without where runs without a loop (LISTLEN); the trace shows the list's length as a read. */
+static void test_list_count_is_a_read(void **state)
+{
+    (void)state;
+    compiled c = compile_text("policy \"count\" version \"1\" year 2024\n"
+                              "record 成果 { kind: string }\n"
+                              "applicant {\n  id: string\n  subs: list 成果\n}\n"
+                              "clause 九 \"替代\" {\n  warning when count(s in subs) > 1 : \"多项\"\n}\n");
+    assert_int_equal(c.errors, 0);
+    pol_program *prog;
+    pol_context *ctx;
+    pol_json_reader *reader;
+    char err[256];
+    assert_int_equal(pol_program_load(c.bytes, c.len, NULL, &prog, err, sizeof err), POL_OK);
+    assert_int_equal(pol_context_new(prog, &ctx), POL_OK);
+    assert_int_equal(pol_json_reader_new(prog, NULL, &reader), POL_OK);
+    static const char *const lines[] = {"{\"id\":\"a\",\"subs\":[{\"kind\":\"x\"},{\"kind\":\"y\"}]}",
+                                        "{\"id\":\"b\"}"};
+    static const char *const counts[] = {"2", "0"};
+    static const int fired[] = {1, 0};
+    recorder *r = calloc(1, sizeof *r);
+    for (size_t i = 0; i < 2; i++) {
+        r->count = 0;
+        pol_context_set_trace(ctx, record_event, r);
+        assert_int_equal(pol_json_bind(reader, ctx, lines[i], strlen(lines[i])), POL_OK);
+        assert_int_equal(pol_evaluate(ctx), POL_OK);
+        const event_copy *e = event_at(r, 8);
+        assert_non_null(e);
+        assert_int_equal(e->fired, fired[i]);
+        assert_string_equal(read_value(e, "count(subs)"), counts[i]);
+        assert_int_equal(e->reads[0].kind, POL_READ_FIELD);
+        assert_non_null(strstr(e->line_text, "count(subs) = "));
+    }
+    free(r);
+    pol_json_reader_free(reader);
+    pol_context_free(ctx);
+    pol_program_free(prog);
+    compiled_free(&c);
+}
+
 static void test_every_tried_rule_once_in_order(void **state)
 {
     fixture *f = *state;
@@ -441,6 +481,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fired_and_not_fired),
         cmocka_unit_test(test_let_values_and_passes),
+        cmocka_unit_test(test_list_count_is_a_read),
         cmocka_unit_test(test_every_tried_rule_once_in_order),
         cmocka_unit_test(test_no_events_without_trace),
         cmocka_unit_test(test_same_decision_with_and_without),
