@@ -10,6 +10,8 @@ CC       ?= cc
 FLEX     ?= flex
 BISON    ?= bison
 PYTHON   ?= python3
+# Debian's interpreter, for tests that import Debian's python3-* packages (selenium, pytest)
+DEBIAN_PYTHON ?= /usr/bin/python3
 
 DEBIAN_PACKAGES := flex bison libcmocka-dev libyajl-dev nettle-dev pkg-config python3
 
@@ -43,6 +45,7 @@ COMPILER_OBJ     := $(call obj,$(COMPILER_SRC)) $(BUILD)/obj/gen/parser.o $(BUIL
 LIBPOL_A      := $(BUILD)/lib/libpol.a
 LIBPOL_SO     := $(BUILD)/lib/libpol.so.0
 LIBPOLJSON_A  := $(BUILD)/lib/libpol_json.a
+LIBPOLJSON_SO := $(BUILD)/lib/libpol_json.so.0
 LIBPOLC_A     := $(BUILD)/lib/libpolc.a
 POLC          := $(BUILD)/bin/polc
 POLVM         := $(BUILD)/bin/polvm
@@ -51,31 +54,37 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all deps demo check check-unit check-golden check-reference check-poltest check-asan clean
-all: deps $(POLC) $(POLVM) $(LIBPOL_SO)
+all: deps $(POLC) $(POLVM) $(LIBPOL_SO) $(LIBPOLJSON_SO)
 
 # ---- dependencies: install with apt-get when root, else print the command ------------------------------
+# $(call ensure_packages,PACKAGES,WHAT): install the missing Debian packages with apt-get when root, else print the
+# exact command and fail. Every part of the tree (service/, bindings/...) states its packages through this.
+define ensure_packages
+missing=""; for p in $(1); do \
+  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+done; \
+if [ -n "$$missing" ]; then \
+  if [ "$$(id -u)" = 0 ]; then \
+    echo "installing$(if $(2), for $(2)):$$missing"; \
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) || exit 1; \
+  else \
+    echo "missing Debian packages$(if $(2), for $(2)):$$missing"; \
+    echo "run: sudo apt-get install -y$$missing"; exit 1; \
+  fi; \
+fi
+endef
+
 deps: $(BUILD)/.deps-ok
 $(BUILD)/.deps-ok:
-	@missing=""; for p in $(DEBIAN_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing:$$missing"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) || exit 1; \
-	  else \
-	    echo "missing Debian packages:$$missing"; \
-	    echo "run: sudo apt-get install -y$$missing"; exit 1; \
-	  fi; \
-	fi
+	@$(call ensure_packages,$(DEBIAN_PACKAGES))
 	@mkdir -p $(BUILD) && touch $@
 
 # ---- generated scanner and parser (build products, never committed) -------------------------------------
-$(BUILD)/gen/parser.c $(BUILD)/gen/parser.h: compiler/parse/parser.y | $(BUILD)/.deps-ok
+$(BUILD)/gen/parser.c $(BUILD)/gen/parser.h &: compiler/parse/parser.y | $(BUILD)/.deps-ok
 	@mkdir -p $(BUILD)/gen
 	$(BISON) -Wall -Werror --defines=$(BUILD)/gen/parser.h -o $(BUILD)/gen/parser.c $<
 
-$(BUILD)/gen/scanner.c $(BUILD)/gen/scanner.h: compiler/scan/scanner.l $(BUILD)/gen/parser.h
+$(BUILD)/gen/scanner.c $(BUILD)/gen/scanner.h &: compiler/scan/scanner.l $(BUILD)/gen/parser.h
 	@mkdir -p $(BUILD)/gen
 	$(FLEX) --header-file=$(BUILD)/gen/scanner.h -o $(BUILD)/gen/scanner.c $<
 
@@ -109,6 +118,12 @@ $(LIBPOL_SO): $(RUNTIME_CORE_OBJ)
 $(LIBPOLJSON_A): $(RUNTIME_JSON_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
+
+# the JSON layer as a shared library too, over libpol.so: what bindings load at run time (Python's ctypes)
+$(LIBPOLJSON_SO): $(RUNTIME_JSON_OBJ) $(LIBPOL_SO)
+	@mkdir -p $(dir $@)
+	$(CC) -shared $(SAN) -Wl,-soname,libpol_json.so.0 -o $@ $(RUNTIME_JSON_OBJ) -L$(BUILD)/lib -lpol $(LIBS_JSON)
+	ln -sf libpol_json.so.0 $(BUILD)/lib/libpol_json.so
 
 $(LIBPOLC_A): $(COMPILER_OBJ)
 	@mkdir -p $(dir $@)
@@ -168,14 +183,7 @@ bench: all bench-deps $(BENCH_DIR)/bench_eval $(BENCH_DIR)/decide_jansson
 	@$(PYTHON) tests/bench/run.py --build $(BUILD)
 
 bench-deps:
-	@missing=""; for p in $(BENCH_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) || exit 1; \
-	  else echo "the bench needs:$$missing; run: sudo apt-get install -y$$missing"; exit 1; fi; \
-	fi
+	@$(call ensure_packages,$(BENCH_PACKAGES),the bench)
 
 $(BENCH_DIR)/bench_eval: tests/bench/bench_eval.c $(LIBPOLJSON_A) $(LIBPOL_A)
 	@mkdir -p $(dir $@)
@@ -227,6 +235,9 @@ install: all
 	install -m 755 $(LIBPOL_SO) $(INSTALL_LIB)/libpol.so.$(POL_VERSION)
 	ln -sf libpol.so.$(POL_VERSION) $(INSTALL_LIB)/$(notdir $(LIBPOL_SO))
 	ln -sf $(notdir $(LIBPOL_SO)) $(INSTALL_LIB)/libpol.so
+	install -m 755 $(LIBPOLJSON_SO) $(INSTALL_LIB)/libpol_json.so.$(POL_VERSION)
+	ln -sf libpol_json.so.$(POL_VERSION) $(INSTALL_LIB)/$(notdir $(LIBPOLJSON_SO))
+	ln -sf $(notdir $(LIBPOLJSON_SO)) $(INSTALL_LIB)/libpol_json.so
 	install -m 644 runtime/include/pol.h runtime/json/pol_json.h $(DESTDIR)$(PREFIX)/include/
 	$(PC_SED) runtime/pol.pc.in >$(INSTALL_LIB)/pkgconfig/pol.pc
 	$(PC_SED) runtime/json/pol-json.pc.in >$(INSTALL_LIB)/pkgconfig/pol-json.pc
@@ -235,6 +246,7 @@ install: all
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(notdir $(INSTALL_BIN))) \
 	  $(addprefix $(INSTALL_LIB)/,libpol.a libpol_json.a libpol.so.$(POL_VERSION) $(notdir $(LIBPOL_SO)) libpol.so \
+	    libpol_json.so.$(POL_VERSION) $(notdir $(LIBPOLJSON_SO)) libpol_json.so \
 	    pkgconfig/pol.pc pkgconfig/pol-json.pc) \
 	  $(DESTDIR)$(PREFIX)/include/pol.h $(DESTDIR)$(PREFIX)/include/pol_json.h \
 	  $(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(MAN_PAGES)))
@@ -280,14 +292,7 @@ check-fuzz: $(REPLAY_BIN) $(FUZZ_DIR)/seeds-load/suzhou-2024.pbc
 	  "corpus replayed only"; fi
 
 fuzz-deps:
-	@missing=""; for p in $(FUZZ_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) || exit 1; \
-	  else echo "fuzzing needs:$$missing; run: sudo apt-get install -y$$missing"; exit 1; fi; \
-	fi
+	@$(call ensure_packages,$(FUZZ_PACKAGES),fuzzing)
 
 fuzz-build: all
 	$(MAKE) --no-print-directory BUILD=$(FUZZ_DIR) CC=$(FUZZ_CC) OPT="-O1 -g" \
@@ -346,5 +351,11 @@ check-opcodes-doc: $(OPCODES_MD)
 	else echo "FAIL doc/opcodes.md differs from what runtime/core/opcodes.h gives:"; \
 	  diff -u doc/opcodes.md $(BUILD)/opcodes.md | head -30; \
 	  echo "(never edit doc/opcodes.md by hand: make opcodes-doc or make golden-update, then review it)"; exit 1; fi
+
+# ---- the parts built on libpol and pol_json: each folder brings its own make file ------------------------------
+# A part's .mk adds its targets to all, check and bench (e.g. `check: check-service`), states its Debian packages
+# with $(call ensure_packages,...), and keeps its build products under $(BUILD)/<part>/.
+PART_MAKEFILES := $(sort $(wildcard service/*.mk bindings/*/*.mk))
+include $(PART_MAKEFILES)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -88,6 +88,9 @@ POL_API const char *pol_program_name(const pol_program *program);
 POL_API const char *pol_program_policy_version(const pol_program *program);
 POL_API const char *pol_program_compiler_version(const pol_program *program);
 POL_API const uint8_t *pol_program_source_sha256(const pol_program *program); /* 32 bytes */
+/* The SHA-256 the .pbc carries for its contents (32 bytes; all zero for a program not loaded from bytes): the
+ * program's identity, what logs, caches and reloads name a policy by. */
+POL_API const uint8_t *pol_program_digest(const pol_program *program);
 
 /* ---- the record schema ---- */
 typedef enum pol_type {
@@ -111,6 +114,17 @@ POL_API const char *pol_field_name(const pol_program *program, int slot);
 POL_API pol_type pol_field_type(const pol_program *program, int slot);
 POL_API int pol_field_required(const pol_program *program, int slot);
 POL_API int pol_element_slot(const pol_program *program, int list_slot, const char *name, size_t len); /* -1 if none */
+/* What a form or a binding needs to walk the schema: a list field's element fields (count, then the slot of the
+ * index-th in declaration order; -1 when list_slot is not a list or index is out of range), an enum field's
+ * values in declaration order, a field's default (POL_T_NULL when none) and an int or number field's bounds
+ * (POL_T_NULL where it has none). */
+POL_API int pol_element_count(const pol_program *program, int list_slot);
+POL_API int pol_element_slot_at(const pol_program *program, int list_slot, int index);
+POL_API int pol_field_enum_count(const pol_program *program, int slot);
+POL_API const char *pol_field_enum_value(const pol_program *program, int slot, int index);
+typedef struct pol_value pol_value;
+POL_API pol_status pol_field_default(const pol_program *program, int slot, pol_value *out);
+POL_API pol_status pol_field_bounds(const pol_program *program, int slot, pol_value *min, pol_value *max);
 
 /* ---- contexts ---- */
 POL_API pol_status pol_context_new(const pol_program *program, pol_context **out);
@@ -147,7 +161,7 @@ POL_API pol_status pol_list_append(pol_context *ctx, int list_slot, uint32_t *in
 POL_API pol_status pol_evaluate(pol_context *ctx);
 
 /* ---- reading the decision ---- */
-typedef struct pol_value {
+struct pol_value {
     pol_type type;
     int boolean;
     int64_t integer;
@@ -156,7 +170,7 @@ typedef struct pol_value {
     int minute;           /* POL_T_DATE: minute of the day, or -1 for a plain date */
     const char *string;   /* POL_T_STRING; the value's name for POL_T_ENUM and POL_T_ENTITY */
     size_t length;        /* bytes in string */
-} pol_value;
+};
 
 POL_API int pol_output_count(const pol_program *program);
 POL_API const char *pol_output_name(const pol_program *program, int index);

@@ -40,37 +40,37 @@ typedef struct pol_json_buffer {
 } pol_json_buffer;
 
 /* config may be NULL (the C library's realloc/free). */
-void pol_json_buffer_init(pol_json_buffer *buffer, const pol_config *config);
-void pol_json_buffer_free(pol_json_buffer *buffer);
+POL_API void pol_json_buffer_init(pol_json_buffer *buffer, const pol_config *config);
+POL_API void pol_json_buffer_free(pol_json_buffer *buffer);
 
 typedef struct pol_json_reader pol_json_reader;
 
 /* Resolve the program's field names once and set up the parser and generator. config may be NULL; it only
  * supplies the allocator here. program must outlive the reader. */
-pol_status pol_json_reader_new(const pol_program *program, const pol_config *config, pol_json_reader **out);
-void pol_json_reader_free(pol_json_reader *reader);
+POL_API pol_status pol_json_reader_new(const pol_program *program, const pol_config *config, pol_json_reader **out);
+POL_API void pol_json_reader_free(pol_json_reader *reader);
 
 /* Reset ctx and bind one JSON record (a complete JSON text, without the line's newline) into it.
  * POL_OK, or: POL_ERR_FORMAT (not JSON, or not an object), POL_ERR_BIND (a value of the wrong type, a
  * duplicate field, or a value the library refused), POL_ERR_LIMIT, POL_ERR_NOMEM; then pol_json_error()
  * says what, naming the field (list elements as `ce[2].hours`, counted from 0), and the record's "id" is
  * still looked for after the bad value. */
-pol_status pol_json_bind(pol_json_reader *reader, pol_context *ctx, const char *json, size_t len);
+POL_API pol_status pol_json_bind(pol_json_reader *reader, pol_context *ctx, const char *json, size_t len);
 
 /* The message of the last failed pol_json_bind or pol_json_decide_line, or "". Valid until the next call on
  * reader or ctx. */
-const char *pol_json_error(const pol_json_reader *reader);
+POL_API const char *pol_json_error(const pol_json_reader *reader);
 
 /* The top-level "id" string of the last record given to pol_json_bind (the first one, when repeated), or
  * NULL when it had none (absent, not a string, or not reached before invalid JSON). */
-const char *pol_json_id(const pol_json_reader *reader, size_t *len);
+POL_API const char *pol_json_id(const pol_json_reader *reader, size_t *len);
 
 /* Append ctx's decision as one compact JSON object (no newline): the outputs in the program's order, then
  * "findings": [{"clause", "kind", "message"}]. Non-ASCII text stays UTF-8. */
-pol_status pol_json_write_decision(pol_json_reader *reader, const pol_context *ctx, pol_json_buffer *out);
+POL_API pol_status pol_json_write_decision(pol_json_reader *reader, const pol_context *ctx, pol_json_buffer *out);
 
 /* Append {"line": line_no, "id": id or null, "error": message} (no newline). id may be NULL. */
-pol_status pol_json_write_error(pol_json_reader *reader, size_t line_no, const char *id, size_t id_len,
+POL_API pol_status pol_json_write_error(pol_json_reader *reader, size_t line_no, const char *id, size_t id_len,
                                 const char *message, pol_json_buffer *out);
 
 /* Decide one line of a JSON Lines stream and append exactly one output line (ending in '\n') to out: the
@@ -79,8 +79,30 @@ pol_status pol_json_write_error(pol_json_reader *reader, size_t line_no, const c
  * does not evaluate becomes an error object. line_no counts from 1.
  * Returns POL_OK when the line was decided, else the status that made it an error line (pol_json_error()
  * has the message). When out could not grow, out->failed is set and nothing of this line is kept. */
-pol_status pol_json_decide_line(pol_json_reader *reader, pol_context *ctx, const char *line, size_t len,
+POL_API pol_status pol_json_decide_line(pol_json_reader *reader, pol_context *ctx, const char *line, size_t len,
                                 size_t line_no, pol_json_buffer *out);
+
+/* ---- what bindings and the service share: a program's facts, its record schema, explanations as JSON ---- */
+
+/* Append {"name", "version", "digest", "source_sha256", "compiler_version", "format_version"}: the program's
+ * header facts; digest is the hex SHA-256 the .pbc carries for its contents (pol_program_digest), the identity
+ * that logs and caches name a policy by. */
+POL_API pol_status pol_json_write_program_info(const pol_program *program, pol_json_buffer *out);
+
+/* Append the record schema a form or a binding needs, in declaration order:
+ * {"fields": [{"name", "type", "required", "default", ...}]} where type is bool, int, number, date, string, enum
+ * or list; an enum field has "values": [...]; an int or number field with bounds has "min" and/or "max"; a list
+ * field has "fields": [...] (its element's fields, the same shape). default is the field's default or null. */
+POL_API pol_status pol_json_write_schema(const pol_program *program, pol_json_buffer *out);
+
+/* Decide one line exactly as pol_json_decide_line (the same bytes appended to out), and append to trace one JSON
+ * array of the rules tried, in order (doc/explain.md): [{"rule", "kind", "clause", "line", "source", "fired",
+ * "name", "value", "reads": [{"name", "value", "test"}], "iterations": [{"loop", "item", "list", "selected"}],
+ * "text"}], where text is the line `polvm --explain` prints for the event (without its indent) and source is
+ * the rule's first source line. A line that is not decided appends [] (nothing was evaluated) to trace. ctx's
+ * trace is set for the call and removed after it. */
+POL_API pol_status pol_json_explain_line(pol_json_reader *reader, pol_context *ctx, const char *line, size_t len,
+                                         size_t line_no, pol_json_buffer *out, pol_json_buffer *trace);
 
 #ifdef __cplusplus
 }

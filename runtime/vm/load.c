@@ -25,9 +25,13 @@ pol_status pol_program_load(const void *bytes, size_t size, const pol_config *co
         return st;
     if ((st = polV_verify(p, err, errlen)) == POL_OK)
         st = polX_program_adopt(p, config, polF_free, out, err, errlen);
-    if (st != POL_OK)
+    if (st != POL_OK) {
         polF_free(p, alloc, ud);
-    return st;
+        return st;
+    }
+    /* polF_undump checked this digest against the contents, so it names exactly these bytes */
+    memcpy((*out)->digest, (const uint8_t *)bytes + POLF_DIGEST_OFFSET, POLF_DIGEST_SIZE);
+    return POL_OK;
 }
 
 pol_status pol_program_load_file(const char *path, const pol_config *config, pol_program **out, char *err,

@@ -319,6 +319,8 @@ const uint8_t *pol_program_source_sha256(const pol_program *program)
     return program ? program->p->source_sha256 : NULL;
 }
 
+const uint8_t *pol_program_digest(const pol_program *program) { return program ? program->digest : NULL; }
+
 int pol_field_count(const pol_program *program) { return program ? (int)program->p->records[0].nfields : 0; }
 
 static int slot_ok(const pol_program *program, int slot)
@@ -354,4 +356,76 @@ pol_type pol_field_type(const pol_program *program, int slot)
 int pol_field_required(const pol_program *program, int slot)
 {
     return slot_ok(program, slot) ? polX_slot_field(program, slot)->required != 0 : 0;
+}
+
+/* ---- walking the schema (forms, bindings) ------------------------------------------------------------------- */
+
+static uint32_t list_number(const pol_program *program, int list_slot)
+{
+    if (!program || list_slot < 0 || (uint32_t)list_slot >= program->p->records[0].nfields)
+        return POL_NONE;
+    return program->list_of_field[list_slot];
+}
+
+int pol_element_count(const pol_program *program, int list_slot)
+{
+    uint32_t list = list_number(program, list_slot);
+    if (list == POL_NONE)
+        return -1;
+    return (int)program->p->records[program->p->records[0].fields[list_slot].type.ref].nfields;
+}
+
+int pol_element_slot_at(const pol_program *program, int list_slot, int index)
+{
+    int count = pol_element_count(program, list_slot);
+    if (count < 0 || index < 0 || index >= count)
+        return -1;
+    return (int)(program->list_slot_base[list_number(program, list_slot)] + (uint32_t)index);
+}
+
+static const polP_enum *field_enum(const pol_program *program, int slot)
+{
+    if (!slot_ok(program, slot))
+        return NULL;
+    const polP_field *f = polX_slot_field(program, slot);
+    return f->type.kind == POL_T_ENUM && f->type.ref < program->p->nenums ? &program->p->enums[f->type.ref] : NULL;
+}
+
+int pol_field_enum_count(const pol_program *program, int slot)
+{
+    const polP_enum *e = field_enum(program, slot);
+    return e ? (int)e->nvalues : 0;
+}
+
+const char *pol_field_enum_value(const pol_program *program, int slot, int index)
+{
+    const polP_enum *e = field_enum(program, slot);
+    if (!e || index < 0 || (uint32_t)index >= e->nvalues)
+        return NULL;
+    return polX_str(program->p, e->values[index]);
+}
+
+/* A constant of the program as a public value (null for kind NULL: no default, no bound). */
+static void const_public(const pol_program *program, const polP_const *c, pol_value *out)
+{
+    polX_value v = polX_from_const(program->p, c);
+    polX_value_public(program->p, &v, out);
+}
+
+pol_status pol_field_default(const pol_program *program, int slot, pol_value *out)
+{
+    if (!slot_ok(program, slot) || !out)
+        return POL_ERR_ARGUMENT;
+    const_public(program, &polX_slot_field(program, slot)->def, out);
+    return POL_OK;
+}
+
+pol_status pol_field_bounds(const pol_program *program, int slot, pol_value *min, pol_value *max)
+{
+    if (!slot_ok(program, slot) || !min || !max)
+        return POL_ERR_ARGUMENT;
+    const polP_field *f = polX_slot_field(program, slot);
+    const_public(program, &f->min, min);
+    const_public(program, &f->max, max);
+    return POL_OK;
 }

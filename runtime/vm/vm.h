@@ -60,6 +60,7 @@ struct pol_program {
     void *ud;
     pol_limits limits; /* resolved: no zeros */
 
+    uint8_t digest[32];    /* the .pbc's SHA-256 of its contents (pol_program_digest); zero when not loaded */
     polX_value *consts;    /* one per constant */
     polX_value *defaults;  /* every record type's field defaults (null where none), from default_base[record] */
     uint32_t *default_base; /* nrecords + 1 */

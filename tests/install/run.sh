@@ -50,6 +50,16 @@ sed -n 's/^POL_API [^(]*[ *]\(pol_[a-z0-9_]*\)(.*/\1/p' runtime/include/pol.h | 
 [ -s "$WORK/declared" ] || fail "no POL_API declarations found in pol.h"
 diff "$WORK/declared" "$WORK/exported" >"$WORK/api.diff" ||
     { cat "$WORK/api.diff"; fail "libpol.so's exports differ from pol.h's POL_API functions (< declared, > exported)"; }
+# libpol_json.so: its soname, links, and exactly pol_json.h's API (the libpol it needs is not copied into it)
+jlib="$ROOT/lib/libpol_json.so.$version"
+[ -f "$jlib" ] || fail "$PREFIX/lib/libpol_json.so.$version not installed"
+[ "$(readlink "$ROOT/lib/libpol_json.so.$major")" = "libpol_json.so.$version" ] || fail "libpol_json.so.$major link"
+[ "$(objdump -p "$jlib" | awk '$1 == "SONAME" { print $2 }')" = "libpol_json.so.$major" ] || fail "libpol_json soname"
+objdump -p "$jlib" | grep -q "NEEDED *libpol.so.$major" || fail "libpol_json.so does not need libpol.so.$major"
+nm -D --defined-only "$jlib" | awk '$2 ~ /^[A-Z]$/ && $2 != "A" { print $3 }' | sort >"$WORK/json-exported"
+sed -n 's/^POL_API [^(]*[ *]\(pol_json_[a-z0-9_]*\)(.*/\1/p' runtime/json/pol_json.h | sort >"$WORK/json-declared"
+diff "$WORK/json-declared" "$WORK/json-exported" >"$WORK/json-api.diff" ||
+    { cat "$WORK/json-api.diff"; fail "libpol_json.so's exports differ from pol_json.h's POL_API functions"; }
 
 # ---- pkg-config alone ----
 export PKG_CONFIG_PATH="$ROOT/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$STAGE"
@@ -99,5 +109,6 @@ $MAKE_CMD --no-print-directory BUILD="$BUILD" PREFIX="$PREFIX" DESTDIR="$STAGE" 
 left=$(find "$STAGE" ! -type d)
 [ -z "$left" ] || fail "make uninstall left: $left"
 echo "check-install: ok: installed, soname $soname, $(wc -l <"$WORK/exported") pol_ symbols exported and no other," \
+     "libpol_json.so with its $(wc -l <"$WORK/json-exported") pol_json_ symbols," \
      "embed built through pkg-config (shared and static) and run, uninstalled"
 rm -rf "$STAGE" "$WORK"
