@@ -24,7 +24,7 @@ CFLAGS_ALL = $(STD) $(OPT) $(SAN) $(WARN) -fPIC -fvisibility=hidden
 PEDANTIC  := -Wpedantic
 INCLUDES  := -Iruntime/include -Iruntime/core -Iruntime/format -Iruntime/verify -Iruntime/vm \
              -Iruntime/disasm -Iruntime/json -Icompiler/diag -Icompiler/parse -Icompiler/check \
-             -Icompiler/emit -Icompiler/fmt -Icompiler/ptest -I$(BUILD)/gen
+             -Icompiler/emit -Icompiler/fmt -Icompiler/ptest -Icompiler/api -I$(BUILD)/gen
 LIBS_CORE := -lnettle -lm
 LIBS_JSON := -lyajl
 LIBS_TEST := -lcmocka -lpthread
@@ -34,7 +34,8 @@ RUNTIME_CORE_SRC := $(wildcard runtime/core/*.c runtime/format/*.c runtime/verif
                                 runtime/disasm/*.c)
 RUNTIME_JSON_SRC := $(wildcard runtime/json/*.c)
 COMPILER_SRC     := $(filter-out compiler/polc.c,$(wildcard compiler/diag/*.c compiler/parse/*.c \
-                                compiler/check/*.c compiler/emit/*.c compiler/fmt/*.c compiler/ptest/*.c))
+                                compiler/check/*.c compiler/emit/*.c compiler/fmt/*.c compiler/ptest/*.c \
+                                compiler/api/*.c))
 GEN_SRC          := $(BUILD)/gen/parser.c $(BUILD)/gen/scanner.c
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))

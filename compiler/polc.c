@@ -14,6 +14,7 @@
 #include "verify.h"
 #include "fmt.h"
 #include "ptest.h"
+#include "polc_api.h"
 
 static const char usage[] =
     "usage: polc SRC.pol -o OUT.pbc     compile a policy\n"
@@ -39,7 +40,8 @@ static struct {
     int werror;
 } diag_options;
 
-/* Compile a source file into .pbc bytes (malloc'd). Returns 0, 1 (policy errors, reported) or 2 (I/O). */
+/* Compile a source file into .pbc bytes (malloc'd), or with dump_ast print its syntax tree instead. Returns 0, 1
+ * (policy errors, reported on stderr) or 2 (I/O, or an internal error). */
 static int compile(const char *path, int dump_ast, uint8_t **out, size_t *outlen)
 {
     size_t len;
@@ -48,39 +50,41 @@ static int compile(const char *path, int dump_ast, uint8_t **out, size_t *outlen
         fprintf(stderr, "polc: %s: %s\n", path, strerror(errno));
         return 2;
     }
-    diag_ctx *diag = diag_new(path, text, len, stderr);
-    diag_set_lang(diag, diag_options.lang);
-    diag_set_werror(diag, diag_options.werror);
-    ast_tree *tree = parse_source(path, text, len, diag);
     int status = 0;
-    if (dump_ast && tree) {
-        for (int i = 0; i < tree->decls.n; i++) {
+    if (dump_ast) {
+        diag_ctx *diag = diag_new(path, text, len, stderr);
+        diag_set_lang(diag, diag_options.lang);
+        ast_tree *tree = parse_source(path, text, len, diag);
+        for (int i = 0; tree && i < tree->decls.n; i++) {
             ast_dump(tree->decls.items[i], stdout);
             putchar('\n');
         }
+        status = !tree || diag_error_count(diag) > 0;
+        ast_tree_free(tree);
+        diag_free(diag);
+        free(text);
+        return status;
     }
-    check_result *checked = NULL;
-    if (tree && !dump_ast)
-        checked = check_tree(tree, diag, text, len);
-    if (!tree || diag_error_count(diag) > 0 || (!dump_ast && !checked)) {
-        status = 1;
-    } else if (out) {
-        uint8_t sha[32];
-        polF_source_digest(text, len, sha);
-        polP_program *program = emit_program(checked, sha);
-        char reason[256];
-        /* what the runtime will refuse must never leave the compiler */
-        if (polV_verify(program, reason, sizeof reason) != POL_OK) {
-            fprintf(stderr, "polc: internal error: the generated code fails verification: %s\n", reason);
-            status = 2;
-        } else if (polF_dump(program, out, outlen) != 0) {
-            fprintf(stderr, "polc: out of memory\n");
-            status = 2;
+    polc_options opt = {diag_options.lang == DIAG_LANG_ZH ? POLC_LANG_ZH : POLC_LANG_EN, diag_options.werror, 0, 0,
+                        stderr};
+    polc_result result;
+    switch (polc_compile(path, text, len, &opt, &result)) {
+    case POLC_OK:
+        if (out) {
+            *out = result.pbc;
+            *outlen = result.pbc_size;
+            result.pbc = NULL;
         }
+        break;
+    case POLC_ERRORS:
+        status = 1;
+        break;
+    default:
+        fprintf(stderr, "polc: %s\n", result.reason);
+        status = 2;
+        break;
     }
-    check_free(checked);
-    ast_tree_free(tree);
-    diag_free(diag);
+    polc_result_free(&result);
     free(text);
     return status;
 }

@@ -205,7 +205,7 @@ static void report_contradictions(check_result *r)
          * only the cells the declaration covers are visited, and in each only the routes of that cell */
         uint32_t best_route = UINT32_MAX;
         uint64_t best_cell = 0, best_point = 0;
-        for (uint64_t c = 0; c < r->ncells; c++) {
+        for (uint64_t c = 0; c < r->ncells && !diag_out_of_time(r->diag); c++) {
             if (!covers(r, x, c))
                 continue;
             for (uint32_t k = r->cell_start[c]; k < r->cell_start[c + 1]; k++) {
@@ -251,7 +251,7 @@ void check_completeness(check_result *r)
     uint64_t *handled = calloc(nwords, sizeof *handled);
     if (!handled)
         return;
-    for (uint64_t c = 0; c < r->ncells; c++) {
+    for (uint64_t c = 0; c < r->ncells && !diag_out_of_time(r->diag); c++) {
         memset(handled, 0, nwords * sizeof *handled);
         const uint32_t *list = r->cell_routes + r->cell_start[c];
         uint32_t n = r->cell_start[c + 1] - r->cell_start[c];

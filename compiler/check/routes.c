@@ -418,7 +418,7 @@ void check_routes_analyse(check_result *r)
         }
     }
     uint32_t nwords = (uint32_t)((r->domain_size + 63) / 64);
-    for (uint32_t i = 0; i < r->nroutes; i++) {
+    for (uint32_t i = 0; i < r->nroutes && !diag_out_of_time(r->diag); i++) {
         check_route *route = &r->routes[i];
         if (!route->node->a) {
             route->truth_count = (uint32_t)r->domain_size;
@@ -497,7 +497,7 @@ void check_routes_analyse(check_result *r)
     free(sizes);
 
     pair_seen seen = {NULL, 0, 0};
-    for (uint64_t c = 0; c < r->ncells; c++) {
+    for (uint64_t c = 0; c < r->ncells && !diag_out_of_time(r->diag); c++) {
         uint32_t *list = r->cell_routes + r->cell_start[c];
         uint32_t n = r->cell_start[c + 1] - r->cell_start[c];
         for (uint32_t i = 0; i < n; i++)

@@ -6,6 +6,7 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wchar.h>
 
 enum { TAB_STOP = 8 };
@@ -19,6 +20,10 @@ struct diag_ctx {
     int errors, warnings;
     diag_lang lang;
     int werror;
+    diag_sink_fn sink;
+    void *sink_ud;
+    int has_deadline, out_of_time;
+    struct timespec deadline; /* CLOCK_MONOTONIC */
 };
 
 static locale_t utf8_locale(void)
@@ -78,6 +83,38 @@ const char *diag_tr(const diag_ctx *d, const char *english)
     return zh ? zh : english;
 }
 int diag_warning_count(const diag_ctx *d) { return d->warnings; }
+
+void diag_set_sink(diag_ctx *d, diag_sink_fn fn, void *ud)
+{
+    d->sink = fn;
+    d->sink_ud = ud;
+}
+
+void diag_set_deadline(diag_ctx *d, double seconds)
+{
+    clock_gettime(CLOCK_MONOTONIC, &d->deadline);
+    long long ns = (long long)(seconds * 1e9) + d->deadline.tv_nsec;
+    d->deadline.tv_sec += (time_t)(ns / 1000000000);
+    d->deadline.tv_nsec = (long)(ns % 1000000000);
+    d->has_deadline = 1;
+    d->out_of_time = 0;
+}
+
+int diag_out_of_time(diag_ctx *d)
+{
+    if (!d || !d->has_deadline)
+        return 0;
+    if (d->out_of_time)
+        return 1;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec < d->deadline.tv_sec || (now.tv_sec == d->deadline.tv_sec && now.tv_nsec < d->deadline.tv_nsec))
+        return 0;
+    d->out_of_time = 1;
+    ast_loc nowhere = {0, 0, 0, 0};
+    diag_error(d, nowhere, "the compilation ran out of its time budget: the checks were cut short");
+    return 1;
+}
 const char *diag_path(const diag_ctx *d) { return d->path; }
 
 /* ---- display width -------------------------------------------------------------------------------------- */
@@ -245,33 +282,54 @@ void diag_vreport(diag_ctx *d, diag_level level, ast_loc loc, const char *fmt, v
         d->errors++;
     else if (level == DIAG_WARNING)
         d->warnings++;
-    if (!d->out)
+    if (!d->out && !d->sink)
         return;
+    /* the message once, for the sink and the printout (long ones, such as a list of gaps, on the heap) */
+    char local[1024], *message = local;
+    va_list again;
+    va_copy(again, ap);
+    int need = vsnprintf(local, sizeof local, diag_tr(d, fmt), ap);
+    if (need >= (int)sizeof local && (message = malloc((size_t)need + 1)) != NULL)
+        vsnprintf(message, (size_t)need + 1, diag_tr(d, fmt), again);
+    else if (need >= (int)sizeof local)
+        message = local; /* out of memory: the message cut short */
+    va_end(again);
     const char *line = NULL;
     size_t line_len = 0;
     int have_line = find_line(d, loc.line, &line, &line_len);
     size_t col_byte = loc.col > 0 ? (size_t)loc.col - 1 : 0;
     int start = have_line ? display_col(d->utf8, line, line_len, col_byte) : (int)col_byte;
 
+    /* the underline runs to the span's last byte, or to the end of the line when the span goes on */
+    int end = start + 1;
+    if (have_line && loc.end_line == loc.line && loc.end_col >= loc.col)
+        end = display_col(d->utf8, line, line_len, (size_t)loc.end_col);
+    else if (have_line && loc.end_line > loc.line)
+        end = display_col(d->utf8, line, line_len, line_len);
+    if (end <= start)
+        end = start + 1;
+    if (d->sink)
+        d->sink(d->sink_ud, level, loc.line > 0 ? loc.line : 0, loc.line > 0 ? start + 1 : 0,
+                loc.line > 0 ? end + 1 : 0, message);
+    if (!d->out) {
+        if (message != local)
+            free(message);
+        return;
+    }
+
     const char *level_name = d->lang == DIAG_LANG_ZH ? level_names_zh[level] : level_names[level];
     if (loc.line > 0)
         fprintf(d->out, "%s:%d:%d: %s: ", d->path, loc.line, start + 1, level_name);
     else
         fprintf(d->out, "%s: %s: ", d->path, level_name);
-    vfprintf(d->out, diag_tr(d, fmt), ap);
+    fputs(message, d->out);
     fputc('\n', d->out);
+    if (message != local)
+        free(message);
     if (!have_line)
         return;
 
     print_line(d, line, line_len);
-    /* the underline runs to the span's last byte, or to the end of the line when the span goes on */
-    int end = start + 1;
-    if (loc.end_line == loc.line && loc.end_col >= loc.col)
-        end = display_col(d->utf8, line, line_len, (size_t)loc.end_col);
-    else if (loc.end_line > loc.line)
-        end = display_col(d->utf8, line, line_len, line_len);
-    if (end <= start)
-        end = start + 1;
     for (int i = 0; i < start; i++)
         fputc(' ', d->out);
     fputc('^', d->out);

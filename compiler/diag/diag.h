@@ -43,6 +43,16 @@ const char *diag_token_list(const diag_ctx *d, const char *list, size_t len, cha
 /* Report warnings as errors (`--werror`) */
 void diag_set_werror(diag_ctx *d, int on);
 
+/* Each report also goes to a sink when one is set (the compiler's library interface): the level, the line, the
+ * display columns of the underline (1-based, end exclusive; 0 without a line) and the message as printed. */
+typedef void (*diag_sink_fn)(void *ud, diag_level level, int line, int column, int end_column, const char *message);
+void diag_set_sink(diag_ctx *d, diag_sink_fn fn, void *ud);
+
+/* A time budget for the whole compilation (polserve's /try compiles what anyone pastes): once set, the checker's
+ * long loops ask diag_out_of_time, which reports one error when the budget is spent and from then on says 1. */
+void diag_set_deadline(diag_ctx *d, double seconds);
+int diag_out_of_time(diag_ctx *d);
+
 int diag_error_count(const diag_ctx *d);
 int diag_warning_count(const diag_ctx *d);
 const char *diag_path(const diag_ctx *d);
