@@ -54,7 +54,7 @@ POLVM         := $(BUILD)/bin/polvm
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps demo check check-unit check-golden check-reference check-poltest check-asan clean
+.PHONY: all deps demo check check-unit check-golden check-reference check-poltest check-standalone check-asan clean
 all: deps $(POLC) $(POLVM) $(LIBPOL_SO) $(LIBPOLJSON_SO)
 
 # ---- dependencies: install with apt-get when root, else print the command ------------------------------
@@ -156,7 +156,11 @@ demo: all $(BUILD)/suzhou-2024.pbc
 	  [ $$status -le 1 ]
 
 # ---- tests ----------------------------------------------------------------------------------------------------
-check: all check-unit check-golden check-reference check-poltest
+check: all check-unit check-golden check-reference check-poltest check-standalone
+
+# no file names a folder outside the repository: a clone with nothing beside it has all it needs
+check-standalone:
+	@sh tests/standalone/run.sh
 
 # the policy's own tests (policies/*.poltest, run by polc test)
 check-poltest: all
@@ -170,6 +174,7 @@ check-golden: all
 	@sh tests/golden/run.sh $(BUILD)
 
 check-reference: all $(BUILD)/suzhou-2024.pbc
+	@$(PYTHON) tests/reference/notice.py
 	@$(PYTHON) tests/reference/compare.py --polvm $(POLVM) --pbc $(BUILD)/suzhou-2024.pbc --count 5000
 
 check-asan:

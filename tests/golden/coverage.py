@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Fail unless expected decisions cover the contract: every (clause, kind) finding, every status, every interview.
 
-The lists below are the contract's (/work/shared/notice/CONTRACT.md, "How the policy reads the notice" and the
-decision table). When the contract is readable (--contract, default ../shared/notice/CONTRACT.md from the
-repository root) the lists are also checked against it, so they cannot silently fall behind it.
-Usage: coverage.py EXPECTED.jsonl [--contract CONTRACT.md]   (exit 1 when something is missing)
+The lists below are the contract's (doc/contract-suzhou-2024.md, "How the policy reads the notice" and the
+decision table). They are also checked against that document (--contract, relative to the repository root), so
+they cannot silently fall behind it.
+Usage: coverage.py EXPECTED.jsonl [--contract doc/contract-suzhou-2024.md]   (exit 1 when something is missing)
 """
 import argparse
 import json
@@ -49,18 +49,18 @@ def from_contract(text):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("expected")
-    ap.add_argument("--contract", default=os.path.join("..", "shared", "notice", "CONTRACT.md"))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    ap.add_argument("--contract", default=os.path.join(root, "doc", "contract-suzhou-2024.md"))
     args = ap.parse_args()
     problems = []
 
-    if os.path.exists(args.contract):
-        with open(args.contract, encoding="utf-8") as f:
-            findings, statuses, interviews = from_contract(f.read())
-        for name, ours, theirs in (("findings", FINDINGS, findings), ("statuses", STATUSES, statuses),
-                                   ("interview values", INTERVIEWS, interviews)):
-            if ours != theirs:
-                problems.append(f"the {name} listed here differ from {args.contract}: "
-                                f"only here {sorted(ours - theirs)}, only there {sorted(theirs - ours)}")
+    with open(args.contract, encoding="utf-8") as f:
+        findings, statuses, interviews = from_contract(f.read())
+    for name, ours, theirs in (("findings", FINDINGS, findings), ("statuses", STATUSES, statuses),
+                               ("interview values", INTERVIEWS, interviews)):
+        if ours != theirs:
+            problems.append(f"the {name} listed here differ from {args.contract}: "
+                            f"only here {sorted(ours - theirs)}, only there {sorted(theirs - ours)}")
 
     seen_findings, seen_statuses, seen_interviews = set(), set(), set()
     with open(args.expected, encoding="utf-8") as f:

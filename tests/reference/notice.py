@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
-"""Independent plain reading of the 2024 Suzhou engineering-title notice and its CONTRACT.md, as data + functions.
+"""Independent plain reading of the 2024 Suzhou engineering-title notice and its contract, as data + functions.
 
-Source: /work/shared/notice/000_a9e4c2b8ae984c47.txt (《关于开展2024年苏州市工程系列职称评审工作的通知》,
-dated 2024-01-10) and /work/shared/notice/CONTRACT.md (the record/decision contract; the authority wherever
-the notice leaves room).  Python 3 standard library only.
+Source: policies/suzhou-2024.notice.txt (《关于开展2024年苏州市工程系列职称评审工作的通知》, dated 2024-01-10)
+and doc/contract-suzhou-2024.md (the record/decision contract; the authority wherever the notice leaves room).
+Python 3 standard library only.
 
     decide(record)               -> the decision dict for a contract-valid record (CONTRACT "Decision")
     validate(line_text, line_no) -> None for a contract-valid line, else the error object
     parse_line(line_text, line_no) -> (record, None) or (None, error object)
 
-Run `python3 notice.py` for the self-test (examples.jsonl against expected.jsonl, plus data cross-checks);
+Run `python3 notice.py` for the self-test (tests/golden/decisions/notice-examples.jsonl against the contract's
+decisions in notice-examples.contract.jsonl beside this file, plus cross-checks of the data with the notice text);
 `python3 notice.py --table` prints the 附件1 table as read (after fill-down and schedule parsing).
 
 Readings where the notice or contract leaves room (each is also commented where it is implemented):
@@ -783,14 +784,18 @@ def run_line(line_text, line_no):
 # Self-test
 # ---------------------------------------------------------------------------------------------------------------
 
-SHARED = "/work/shared/notice"
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+NOTICE_TEXT = os.path.join(ROOT, "policies", "suzhou-2024.notice.txt")
+EXAMPLES = os.path.join(ROOT, "tests", "golden", "decisions", "notice-examples.jsonl")
+CONTRACT_EXPECTED = os.path.join(HERE, "notice-examples.contract.jsonl")
 
 
 def _finding_keys(findings):
     return sorted((f["clause"], f["kind"]) for f in findings)
 
 
-def self_test(shared=SHARED):
+def self_test():
     problems = []
     # every specialty x level x region routes to at most one committee; authority is a property of the committee
     seen = {}
@@ -840,61 +845,57 @@ def self_test(shared=SHARED):
         if rc not in ANNEX2:
             problems.append("region receiver not in 附件2: %s %s" % (rg, rc))
     # the data was copied from the notice: every name/address must occur in its (space-stripped) text
-    notice_path = os.path.join(shared, "000_a9e4c2b8ae984c47.txt")
-    if os.path.exists(notice_path):
-        with open(notice_path, encoding="utf-8") as f:
-            flat = re.sub(r"\s+", "", f.read())
-        for name in COMMITTEES:
-            if name not in flat:
-                problems.append("committee name not in the notice: " + name)
-        for n, a, p in ANNEX2_RAW:
-            for piece in (n, a, p):
-                if re.sub(r"\s+", "", piece) not in flat:
-                    problems.append("附件2 text not in the notice: " + piece)
-        for _i, _s, _l, _r, authority, organizer in CLAUSE_ONE:
-            for piece in (authority, organizer):
-                if piece and piece not in flat:
-                    problems.append("一 text not in the notice: " + piece)
+    with open(NOTICE_TEXT, encoding="utf-8") as f:
+        flat = re.sub(r"\s+", "", "".join(line for line in f if not line.startswith("#")))
+    for name in COMMITTEES:
+        if name not in flat:
+            problems.append("committee name not in the notice: " + name)
+    for n, a, p in ANNEX2_RAW:
+        for piece in (n, a, p):
+            if re.sub(r"\s+", "", piece) not in flat:
+                problems.append("附件2 text not in the notice: " + piece)
+    for _i, _s, _l, _r, authority, organizer in CLAUSE_ONE:
+        for piece in (authority, organizer):
+            if piece and piece not in flat:
+                problems.append("一 text not in the notice: " + piece)
     # examples vs expected
-    ex_path = os.path.join(shared, "examples.jsonl")
-    exp_path = os.path.join(shared, "expected.jsonl")
+    ex_path, exp_path = EXAMPLES, CONTRACT_EXPECTED
     n = 0
-    if os.path.exists(ex_path):
-        with open(ex_path, "rb") as f:
-            lines = f.read().split(b"\n")
-        if lines and lines[-1] == b"":
-            lines.pop()
-        with open(exp_path, encoding="utf-8") as f:
-            expected = [json.loads(x) for x in f if x.strip()]
-        if len(lines) != len(expected):
-            problems.append("examples/expected line counts differ")
-        for i, (line, exp) in enumerate(zip(lines, expected), 1):
-            n += 1
-            got = run_line(line, i)
-            if "error" in exp:
-                if "error" not in got:
-                    problems.append("line %d: expected an error, got a decision" % i)
-                    continue
-                for k in ("line", "id"):
-                    if got[k] != exp[k]:
-                        problems.append("line %d: %s %r != %r" % (i, k, got[k], exp[k]))
-                if error_field(got["error"]) != error_field(exp["error"]):
-                    problems.append("line %d: error field %r != %r" % (i, got["error"], exp["error"]))
+    with open(ex_path, "rb") as f:
+        lines = f.read().split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    with open(exp_path, encoding="utf-8") as f:
+        expected = [json.loads(x) for x in f if x.strip()]
+    if len(lines) != len(expected):
+        problems.append("examples/expected line counts differ")
+    for i, (line, exp) in enumerate(zip(lines, expected), 1):
+        n += 1
+        got = run_line(line, i)
+        if "error" in exp:
+            if "error" not in got:
+                problems.append("line %d: expected an error, got a decision" % i)
                 continue
-            if "error" in got:
-                problems.append("line %d: unexpected error %s" % (i, got["error"]))
-                continue
-            for k in DECISION_FIELDS:
-                if k == "findings":
-                    if _finding_keys(got[k]) != _finding_keys(exp[k]):
-                        problems.append("line %d findings %s != %s" % (i, _finding_keys(got[k]),
-                                                                      _finding_keys(exp[k])))
-                    if any(not f["message"] for f in got[k]):
-                        problems.append("line %d: empty message" % i)
-                elif got[k] != exp[k] or type(got[k]) is not type(exp[k]):
-                    problems.append("line %d %s: %r != %r" % (i, k, got[k], exp[k]))
-            if list(got) != list(exp):
-                problems.append("line %d: field order %s" % (i, list(got)))
+            for k in ("line", "id"):
+                if got[k] != exp[k]:
+                    problems.append("line %d: %s %r != %r" % (i, k, got[k], exp[k]))
+            if error_field(got["error"]) != error_field(exp["error"]):
+                problems.append("line %d: error field %r != %r" % (i, got["error"], exp["error"]))
+            continue
+        if "error" in got:
+            problems.append("line %d: unexpected error %s" % (i, got["error"]))
+            continue
+        for k in DECISION_FIELDS:
+            if k == "findings":
+                if _finding_keys(got[k]) != _finding_keys(exp[k]):
+                    problems.append("line %d findings %s != %s" % (i, _finding_keys(got[k]),
+                                                                  _finding_keys(exp[k])))
+                if any(not f["message"] for f in got[k]):
+                    problems.append("line %d: empty message" % i)
+            elif got[k] != exp[k] or type(got[k]) is not type(exp[k]):
+                problems.append("line %d %s: %r != %r" % (i, k, got[k], exp[k]))
+        if list(got) != list(exp):
+            problems.append("line %d: field order %s" % (i, list(got)))
     for p in problems:
         print("FAIL", p)
     print("self-test: %d examples, %d committees, %d problems" % (n, len(COMMITTEES), len(problems)))
