@@ -13,20 +13,24 @@ PYTHON   ?= python3
 # Debian's interpreter, for tests that import Debian's python3-* packages (selenium, pytest)
 DEBIAN_PYTHON ?= /usr/bin/python3
 
-DEBIAN_PACKAGES := flex bison libcmocka-dev libyajl-dev nettle-dev pkg-config python3
+DEBIAN_PACKAGES := flex bison libcmocka-dev libyajl-dev libsimdjson-dev g++ nettle-dev pkg-config python3
 
 WARN      := -Wall -Wextra -Werror
 STD       := -std=c11 -D_POSIX_C_SOURCE=200809L
 OPT       ?= -O2 -g
 SAN       ?=
 CFLAGS_ALL = $(STD) $(OPT) $(SAN) $(WARN) -fPIC -fvisibility=hidden
+# the one C++ file, the JSON layer's simdjson reader (runtime/json/*.cpp): no exceptions, C interface only;
+# SIMDJSON_THREADS_ENABLED as Debian built libsimdjson (its simdjson.pc)
+CXX      ?= c++
+CXXFLAGS_ALL = -std=c++17 $(OPT) $(SAN) $(WARN) -fPIC -fvisibility=hidden -fno-exceptions -DSIMDJSON_THREADS_ENABLED=1
 # our own sources are also pedantic; flex/bison output is not (it uses GNU extensions in places)
 PEDANTIC  := -Wpedantic
 INCLUDES  := -Iruntime/include -Iruntime/core -Iruntime/format -Iruntime/verify -Iruntime/vm \
              -Iruntime/disasm -Iruntime/json -Icompiler/diag -Icompiler/parse -Icompiler/check \
              -Icompiler/emit -Icompiler/fmt -Icompiler/ptest -Icompiler/api -I$(BUILD)/gen
 LIBS_CORE := -lnettle -lm
-LIBS_JSON := -lyajl
+LIBS_JSON := -lyajl -lsimdjson -lstdc++
 LIBS_TEST := -lcmocka -lpthread
 
 # ---- sources: the folders are the pipeline ---------------------------------------------------------------
@@ -40,7 +44,8 @@ GEN_SRC          := $(BUILD)/gen/parser.c $(BUILD)/gen/scanner.c
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 RUNTIME_CORE_OBJ := $(call obj,$(RUNTIME_CORE_SRC))
-RUNTIME_JSON_OBJ := $(call obj,$(RUNTIME_JSON_SRC))
+RUNTIME_JSON_OBJ := $(call obj,$(RUNTIME_JSON_SRC)) \
+                    $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard runtime/json/*.cpp))
 COMPILER_OBJ     := $(call obj,$(COMPILER_SRC)) $(BUILD)/obj/gen/parser.o $(BUILD)/obj/gen/scanner.o
 
 LIBPOL_A      := $(BUILD)/lib/libpol.a
@@ -97,6 +102,10 @@ $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c $(BUILD)/gen/parser.h $(BUILD)/gen/scanne
 $(BUILD)/obj/runtime/%.o: runtime/%.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(PEDANTIC) -DPOL_BUILDING_LIBRARY $(INCLUDES) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/runtime/%.o: runtime/%.cpp | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS_ALL) $(PEDANTIC) -DPOL_BUILDING_LIBRARY $(INCLUDES) -MMD -MP -c $< -o $@
 
 $(BUILD)/obj/compiler/%.o: compiler/%.c $(BUILD)/gen/parser.h $(BUILD)/gen/scanner.h
 	@mkdir -p $(dir $@)
@@ -177,6 +186,14 @@ check-reference: all $(BUILD)/suzhou-2024.pbc
 	@$(PYTHON) tests/reference/notice.py
 	@$(PYTHON) tests/reference/compare.py --polvm $(POLVM) --pbc $(BUILD)/suzhou-2024.pbc --count 5000
 
+# the JSON layer's simdjson reader against its yajl reader on 20,000 generated lines (bad ones too), mutated
+check: check-json-fast
+check-json-fast: $(BUILD)/tests/test_json_fast
+	@mkdir -p $(BUILD)/json-fast
+	@[ -s $(BUILD)/json-fast/records.jsonl ] || $(PYTHON) tests/reference/generate.py --seed 14 --count 20000 \
+	  -o $(BUILD)/json-fast/records.jsonl
+	@POL_JSON_RECORDS=$(BUILD)/json-fast/records.jsonl $(BUILD)/tests/test_json_fast
+
 check-asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
@@ -191,9 +208,14 @@ bench: all bench-deps $(BENCH_DIR)/bench_eval $(BENCH_DIR)/decide_jansson
 bench-deps:
 	@$(call ensure_packages,$(BENCH_PACKAGES),the bench)
 
-$(BENCH_DIR)/bench_eval: tests/bench/bench_eval.c $(LIBPOLJSON_A) $(LIBPOL_A)
+$(BENCH_DIR)/bench_eval: tests/bench/bench_eval.c $(BENCH_DIR)/parse_simdjson.o $(LIBPOLJSON_A) $(LIBPOL_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(OPT) $(WARN) $(PEDANTIC) -Iruntime/include -Iruntime/json -o $@ $^ $(LIBS_JSON) $(LIBS_CORE)
+
+# simdjson's parse-only floor, beside yajl's (C++, like the JSON layer's simdjson reader)
+$(BENCH_DIR)/parse_simdjson.o: tests/bench/parse_simdjson.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 $(OPT) $(WARN) $(PEDANTIC) -fno-exceptions -DSIMDJSON_THREADS_ENABLED=1 -c $< -o $@
 
 $(BENCH_DIR)/decide_jansson: tests/bench/baselines/decide_jansson.c | bench-deps
 	@mkdir -p $(dir $@)
@@ -301,10 +323,10 @@ fuzz-deps:
 	@$(call ensure_packages,$(FUZZ_PACKAGES),fuzzing)
 
 fuzz-build: all
-	$(MAKE) --no-print-directory BUILD=$(FUZZ_DIR) CC=$(FUZZ_CC) OPT="-O1 -g" \
+	$(MAKE) --no-print-directory BUILD=$(FUZZ_DIR) CC=$(FUZZ_CC) CXX=$(FUZZ_CC)++ OPT="-O1 -g" \
 	  SAN="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" $(FUZZ_LIBS)
-	$(foreach t,$(FUZZ_TARGETS),$(FUZZ_CC) $(STD) -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) $(WARN) $(INCLUDES) \
-	  tests/fuzz/fuzz_$(t).c $(FUZZ_LIBS) $(LIBS_JSON) $(LIBS_CORE) -o $(FUZZ_DIR)/fuzz_$(t) &&) true
+	$(foreach t,$(FUZZ_TARGETS),$(FUZZ_CC) $(STD) -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) -fsanitize-link-c++-runtime \
+	  $(WARN) $(INCLUDES) tests/fuzz/fuzz_$(t).c $(FUZZ_LIBS) $(LIBS_JSON) $(LIBS_CORE) -o $(FUZZ_DIR)/fuzz_$(t) &&) true
 
 fuzz: fuzz-deps fuzz-build $(FUZZ_DIR)/seeds-load/suzhou-2024.pbc
 	$(foreach t,$(FUZZ_TARGETS),$(call fuzz_run,$(t),$(FUZZ_SECONDS)) &&) true

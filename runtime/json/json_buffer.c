@@ -17,8 +17,7 @@ void pol_json_buffer_free(pol_json_buffer *buffer) {
     buffer->failed = 0;
 }
 
-/* Room for extra more bytes and the NUL: 1, or 0 with failed set. */
-static int reserve(pol_json_buffer *buffer, size_t extra) {
+int polJ_buffer_reserve(pol_json_buffer *buffer, size_t extra) {
     if (buffer->failed) return 0;
     if (extra <= buffer->capacity - buffer->length && buffer->data != NULL) return 1;
     if (extra > SIZE_MAX / 2 - buffer->length) {
@@ -40,7 +39,7 @@ static int reserve(pol_json_buffer *buffer, size_t extra) {
 }
 
 void polJ_buffer_append(pol_json_buffer *buffer, const void *bytes, size_t len) {
-    if (!reserve(buffer, len)) return;
+    if (!polJ_buffer_reserve(buffer, len)) return;
     if (len > 0) memcpy(buffer->data + buffer->length, bytes, len);
     buffer->length += len;
     buffer->data[buffer->length] = '\0';

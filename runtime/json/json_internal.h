@@ -13,6 +13,10 @@
 #include "pol.h"
 #include "pol_json.h"
 
+#ifdef __cplusplus /* json_read_simdjson.cpp includes it too */
+extern "C" {
+#endif
+
 /* ---- memory (json_alloc.c) ---- */
 
 /* The allocator a config names, or the C library's when config or its alloc is NULL. */
@@ -45,6 +49,8 @@ void polJ_arena_free(polJ_arena *arena);
 /* ---- growing bytes (json_buffer.c) ---- */
 void polJ_buffer_append(pol_json_buffer *buffer, const void *bytes, size_t len);
 void polJ_buffer_set(pol_json_buffer *buffer, const char *text, size_t len); /* replace the contents */
+/* Room for extra more bytes and the NUL after them: 1, or 0 with failed set. */
+int polJ_buffer_reserve(pol_json_buffer *buffer, size_t extra);
 
 /* polJ_buffer_append without the NUL after the bytes, inlined: a decision is a few hundred small appends, so
  * the call, the growth check and the NUL each time cost more than the copy. The caller ends the text with
@@ -169,6 +175,23 @@ typedef struct polJ_pieces {
     int valid;                     /* 0: an output's name is not UTF-8 (a verified program cannot have one) */
 } polJ_pieces;
 
+/* ---- the simdjson reader (json_read_simdjson.cpp) ---- */
+typedef struct polJ_fast polJ_fast; /* simdjson's On-Demand parser and the padded copy of the line */
+pol_status polJ_fast_new(pol_json_reader *reader);   /* sets reader->fast; NOMEM */
+void polJ_fast_free(pol_json_reader *reader);
+/* Bind a record through simdjson into reader->ctx, already reset: 1 when it is bound, with reader->id set as
+ * polJ_sax_bind would set it; 0 when the simdjson reader declines it (anything but a record it binds
+ * whole: invalid JSON, any error, a limit, a shape it leaves to yajl), and then the context holds a part of
+ * the record and polJ_sax_bind must decide the record again from the start. */
+int polJ_fast_bind(pol_json_reader *reader, const char *json, size_t len);
+
+/* ---- the yajl reader (json_read.c): pol_json_bind's second opinion, which words every error ---- */
+pol_status polJ_sax_bind(pol_json_reader *reader, pol_context *ctx, const char *json, size_t len);
+/* The JSON integer token text (no fraction, no exponent) as int64_t; 0 when it is another token or too big. */
+int polJ_parse_int(const char *text, size_t len, int64_t *out);
+/* A JSON number token as a finite double (1), not one (0), or -1 out of memory; '.' whatever the locale. */
+int polJ_parse_number(pol_json_reader *reader, const char *text, size_t len, double *out);
+
 /* ---- the reader (json_reader.c builds it, json_read.c binds, json_write.c writes) ---- */
 
 /* An object or array of the record being bound, from the top-level object down. */
@@ -210,6 +233,8 @@ struct pol_json_reader {
     int has_id;
     pol_json_buffer message;
     const char *error;        /* message.data, the library's message, or "" */
+    polJ_fast *fast;          /* the simdjson reader, tried first */
+    size_t declined;          /* records the simdjson reader left to yajl (tests read it) */
 
     /* writing */
     polJ_arena gen_arena;
@@ -236,4 +261,7 @@ void polJ_writer_validate(pol_json_reader *reader, int validate);
 pol_status polJ_write_decision(pol_json_reader *reader, const pol_context *ctx, pol_json_buffer *out,
                                int texts_are_utf8);
 
+#ifdef __cplusplus
+}
+#endif
 #endif

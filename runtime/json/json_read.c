@@ -1,4 +1,6 @@
 /* json_read.c: one JSON record -> a context's slots, straight from yajl's SAX events, with no tree in between.
+ * pol_json_bind (json_bind.c) tries simdjson first; this reader decides the records simdjson declines, so every
+ * error is found and worded here ("invalid JSON at byte N: <yajl's reason>").
  *
  * The reader keeps a stack of the objects and arrays it binds (the record, a list, an element of it); any
  * other value is skipped by depth counting. After the first error nothing more is bound: parsing goes on
@@ -108,13 +110,22 @@ static const char *expectation(pol_type type) {
 }
 
 /* A JSON integer token (no fraction, no exponent) that fits int64_t. */
-static int parse_int(const char *text, size_t len, int64_t *out) {
+int polJ_parse_int(const char *text, size_t len, int64_t *out) {
     size_t i = 0;
     int negative = len > 0 && text[0] == '-';
     if (negative) i = 1;
     if (i == len) return 0;
-    uint64_t limit = negative ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
     uint64_t value = 0;
+    if (len - i <= 18) { /* 18 digits cannot overflow: no check per digit (most record numbers have 1 to 4) */
+        for (; i < len; i++) {
+            unsigned digit = (unsigned char)text[i] - '0';
+            if (digit > 9) return 0;
+            value = value * 10 + digit;
+        }
+        *out = negative ? -(int64_t)value : (int64_t)value;
+        return 1;
+    }
+    uint64_t limit = negative ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
     for (; i < len; i++) {
         unsigned digit = (unsigned char)text[i] - '0';
         if (digit > 9) return 0;
@@ -153,9 +164,9 @@ static int parse_decimal(const char *text, size_t len, double *out) {
 }
 
 /* A JSON number token as a finite double, read with '.' as the decimal point whatever the locale. */
-static int parse_number(pol_json_reader *r, const char *text, size_t len, double *out) {
+int polJ_parse_number(pol_json_reader *r, const char *text, size_t len, double *out) {
     int64_t whole;
-    if (parse_int(text, len, &whole) && whole >= -(INT64_C(1) << 53) && whole <= (INT64_C(1) << 53)) {
+    if (polJ_parse_int(text, len, &whole) && whole >= -(INT64_C(1) << 53) && whole <= (INT64_C(1) << 53)) {
         *out = (double)whole; /* exact: most numbers in records are whole, and strtod is slow */
         return 1;
     }
@@ -185,12 +196,12 @@ static int bind_field(pol_json_reader *r, const polJ_field *field, event ev, con
         break;
     case POL_T_INT: {
         int64_t value;
-        if ((fits = ev == EV_NUMBER && parse_int(text, len, &value))) st = pol_set_int(r->ctx, field->slot, value);
+        if ((fits = ev == EV_NUMBER && polJ_parse_int(text, len, &value))) st = pol_set_int(r->ctx, field->slot, value);
         break;
     }
     case POL_T_NUMBER: {
         double value;
-        int parsed = ev == EV_NUMBER ? parse_number(r, text, len, &value) : 0;
+        int parsed = ev == EV_NUMBER ? polJ_parse_number(r, text, len, &value) : 0;
         if (parsed < 0) {
             fail_nomem(r);
             return 0;
@@ -324,7 +335,7 @@ static int on_number(void *ctx, const char *text, size_t len) {
     const polJ_field *field = plain_target(r);
     if (field != NULL && field->type == POL_T_INT) {
         int64_t value;
-        if (parse_int(text, len, &value)) return set_done(r, pol_set_int(r->ctx, field->slot, value));
+        if (polJ_parse_int(text, len, &value)) return set_done(r, pol_set_int(r->ctx, field->slot, value));
     }
     return field != NULL ? bind_field(r, field, EV_NUMBER, text, len, 0) : on_value(r, EV_NUMBER, text, len, 0);
 }
@@ -387,7 +398,7 @@ static void fail_syntax(pol_json_reader *r, yajl_handle h, size_t at) {
     set_error(r, message, len > 0 && (size_t)len < sizeof message ? (size_t)len : strlen(message));
 }
 
-pol_status pol_json_bind(pol_json_reader *r, pol_context *ctx, const char *json, size_t len) {
+pol_status polJ_sax_bind(pol_json_reader *r, pol_context *ctx, const char *json, size_t len) {
     pol_context_reset(ctx);
     r->ctx = ctx;
     r->depth = 0;

@@ -1,4 +1,5 @@
-/* json_reader.c: making and freeing a pol_json_reader: names resolved once, parser arena, generator. */
+/* json_reader.c: making and freeing a pol_json_reader: names resolved once, the simdjson parser, yajl's parser
+ * arena, generator. */
 #include <string.h>
 
 #include "json_internal.h"
@@ -59,6 +60,7 @@ pol_status pol_json_reader_new(const pol_program *program, const pol_config *con
         r->gen_validates = 1;
     }
     if (st == POL_OK) st = polJ_pieces_make(r);
+    if (st == POL_OK) st = polJ_fast_new(r);
     if (st != POL_OK) {
         pol_json_reader_free(r);
         return st;
@@ -71,6 +73,7 @@ void pol_json_reader_free(pol_json_reader *r) {
     if (r == NULL) return;
     pol_alloc_fn fn = r->fn;
     void *ud = r->ud;
+    polJ_fast_free(r);
     if (r->gen != NULL) yajl_gen_free(r->gen);
     polJ_arena_free(&r->gen_arena);
     polJ_table_free(r->fields, fn, ud);

@@ -6,6 +6,10 @@
 
 #include "json_internal.h"
 
+#ifdef __SSE2__ /* every x86-64 has it: 16 bytes of text checked at a time */
+#include <emmintrin.h>
+#endif
+
 /* ---- the constant pieces, made once per reader ---- */
 
 /* Where the generator has got to in the pieces' text. */
@@ -129,23 +133,46 @@ static int gen_cstr(yajl_gen g, const char *text) { return gen_text(g, text, tex
  * a string is always allowed, and yajl_gen_reset between strings (it clears the generator's whole 128-level
  * state stack) would cost more than escaping a short string. yajl_gen_string writes the separator ',' before
  * an element with a print call of its own, which the print callback drops (json_reader.c). */
-/* Whether yajl_gen writes text unchanged between its quotes: it escapes '"', '\\' and the bytes below 0x20
- * only (the solidus too under yajl_gen_escape_solidus, which the reader never sets). Eight bytes at a time:
- * a byte below 0x20, or equal to '"' or '\\' (zero after the xor), leaves its high bit in the result. */
-static int needs_no_escape(const char *text, size_t len) {
+/* Whether any of the eight bytes in x is one yajl_gen escapes: '"', '\\' or a byte below 0x20 (the solidus
+ * only under yajl_gen_escape_solidus, which the reader never sets). Such a byte (zero after the xor, or below
+ * 0x20) leaves its high bit in the result. */
+static inline int escapes_in(uint64_t x) {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    return ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs) != 0;
+}
+
+/* text between quotes, checked and copied in one pass of 16- or 8-byte words, when nothing in it needs
+ * escaping (then it is what yajl_gen would write): 1; 0 when a byte needs escaping, out's length unchanged. */
+static int put_plain_text(pol_json_buffer *out, const char *text, size_t len) {
+    if (!polJ_buffer_reserve(out, len + 2)) return 1; /* out failed: the decision is dropped whole */
+    char *to = out->data + out->length + 1;
     size_t i = 0;
+#ifdef __SSE2__
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), below_space = _mm_set1_epi8(0x1F);
+    for (; i + 16 <= len; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(text + i));
+        /* x <= 0x1F (unsigned) exactly when max(x, 0x1F) == 0x1F */
+        __m128i escaped = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+                                       _mm_cmpeq_epi8(_mm_max_epu8(x, below_space), below_space));
+        if (_mm_movemask_epi8(escaped) != 0) return 0;
+        _mm_storeu_si128((__m128i *)(void *)(to + i), x);
+    }
+#endif
     for (; i + 8 <= len; i += 8) {
-        uint64_t x, q, b;
+        uint64_t x;
         memcpy(&x, text + i, 8);
-        q = x ^ (ones * '"');
-        b = x ^ (ones * '\\');
-        if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs) return 0;
+        if (escapes_in(x)) return 0;
+        memcpy(to + i, &x, 8);
     }
     for (; i < len; i++) {
         unsigned char c = (unsigned char)text[i];
         if (c < 0x20 || c == '"' || c == '\\') return 0;
+        to[i] = (char)c;
     }
+    to[-1] = '"';
+    to[len] = '"';
+    out->length += len + 2;
     return 1;
 }
 
@@ -157,12 +184,7 @@ static int put_text(pol_json_reader *r, const char *text, size_t len) {
     }
     /* Most texts of a decision (names, messages) have nothing to escape: when the text is known to be UTF-8
      * (the generator is not validating) such a text is what yajl_gen would write, so it is copied as it is. */
-    if (!r->gen_validates && needs_no_escape(text, len)) {
-        polJ_buffer_put(r->out, "\"", 1);
-        polJ_buffer_put(r->out, text, len);
-        polJ_buffer_put(r->out, "\"", 1);
-        return 1;
-    }
+    if (!r->gen_validates && put_plain_text(r->out, text, len)) return 1;
     if (!r->strings_open) {
         yajl_gen_reset(g, NULL);
         r->gen_muted = 1;
@@ -195,9 +217,37 @@ static void put_integer(pol_json_reader *r, int64_t value) {
     polJ_buffer_put(r->out, start, (size_t)(end - start));
 }
 
+/* A decimal of at most 15 significant digits between 10^-4 and 10^15 (30.1, 13.5, 0.25), written as %.15g
+ * writes it, without snprintf: the least k with m = a * 10^k whole and m / 10^k == a (one correctly rounded
+ * division of exact doubles: the decimal m / 10^k reads back as a) gives the digits. %.15g rounds a to 15
+ * significant digits, which recovers m / 10^k since a is within half an ulp of it, and writes such a number
+ * without an exponent and without trailing zeros: the integer part, '.', k digits. 0 for any other number. */
+static int put_short_decimal(pol_json_reader *r, double value) {
+    static const double powers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                    1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    double a = fabs(value);
+    if (!(a >= 1e-4 && a < 1e15)) return 0;
+    for (int k = 1; k <= 15; k++) {
+        double scaled = a * powers[k];
+        if (scaled >= 1e15) return 0; /* more than 15 digits */
+        uint64_t m = (uint64_t)(scaled + 0.5);
+        if ((double)m / powers[k] != a) continue;
+        char text[40];
+        char *end = text + sizeof text, *start = end;
+        for (int d = 0; d < k; d++, m /= 10) *--start = (char)('0' + m % 10);
+        *--start = '.';
+        start = digits_before(start, m);
+        if (signbit(value)) *--start = '-';
+        polJ_buffer_put(r->out, start, (size_t)(end - start));
+        return 1;
+    }
+    return 0;
+}
+
 /* The shortest of %.15g .. %.17g that reads back as the same double, with '.' whatever the locale; ".0"
  * added to a whole number so it still reads as a number, not an integer. A whole number below 10^15 is its
- * digits under %.15g (no exponent, nothing rounded), so it is written without snprintf and strtod. */
+ * digits under %.15g (no exponent, nothing rounded), and a short decimal is put_short_decimal's: both are
+ * written without snprintf and strtod; only other numbers (17 digits, exponents) go through them. */
 static void put_number(pol_json_reader *r, double value) {
     if (!isfinite(value)) {
         put_piece(r, r->pieces.null);
@@ -212,6 +262,7 @@ static void put_number(pol_json_reader *r, double value) {
         polJ_buffer_put(r->out, start, (size_t)(end + 2 - start));
         return;
     }
+    if (put_short_decimal(r, value)) return;
     int n = 0;
     locale_t previous = r->c_locale != (locale_t)0 ? uselocale(r->c_locale) : (locale_t)0;
     for (int precision = 15; precision <= 17; precision++) {

@@ -1,10 +1,11 @@
 /* pol_json.h: the JSON Lines layer of pol: records in, decisions out, built only on pol.h (as lauxlib is on lua.h).
  *
- * An embedder that binds records natively through pol.h never links this layer (nor yajl). One
- * pol_json_reader serves one thread: it owns the field-name tables resolved once from the program, a yajl
- * parser arena and generator, and scratch buffers, all reused from record to record, so that after warm-up
- * deciding a line allocates nothing. Nothing here is global; every allocation goes through the pol_config
- * allocator; no function aborts, exits or prints.
+ * An embedder that binds records natively through pol.h never links this layer (nor simdjson and yajl). One
+ * pol_json_reader serves one thread: it owns the field-name tables resolved once from the program, a simdjson
+ * parser, a yajl parser arena and generator, and scratch buffers, all reused from record to record, so that
+ * after warm-up deciding a line allocates nothing. Nothing here is global; every allocation goes through the
+ * pol_config allocator except simdjson's own parser buffers (C++ operator new, doc/json.md); no function
+ * aborts, exits or prints.
  *
  *     pol_json_reader *r;  pol_json_buffer out;
  *     pol_json_reader_new(program, config, &r);  pol_context_new(program, &ctx);

@@ -2,6 +2,7 @@
  * allocation per record once warm. The program is built by hand (program_builder.h, vm_builder.h) and adopted
  * by the real VM; the layer itself sees only pol.h. */
 #include <locale.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -707,6 +708,39 @@ static void test_allocation_failures(void **state) {
     }
 }
 
+/* Every number is written as the shortest of %.15g .. %.17g that reads back as it, with ".0" on a whole one,
+ * whether the layer writes it itself (whole numbers, short decimals) or through snprintf: random doubles of
+ * every magnitude, and decimals of 1 to 17 digits, against snprintf's text made here. */
+static void test_numbers_written_as_snprintf_writes_them(void **state) {
+    fixture *f = *state;
+    uint64_t seed = 777;
+    for (int i = 0; i < 6000; i++) {
+        seed = seed * 6364136223846793005u + 1442695040888963407u;
+        double value;
+        if (i % 3 == 0) { /* any finite double */
+            uint64_t bits = seed ^ (seed >> 29);
+            memcpy(&value, &bits, sizeof value);
+            if (!isfinite(value)) continue;
+        } else { /* m / 10^k: the numbers records hold */
+            static const double powers[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12};
+            uint64_t m = (seed >> 11) % (i % 3 == 1 ? 100000u : 100000000000000000u);
+            value = (double)m / powers[(seed >> 3) % 13];
+            if (seed & 4) value = -value;
+        }
+        char line[128], want[64], text[40];
+        int n = 0;
+        for (int precision = 15; precision <= 17; precision++) {
+            n = snprintf(text, sizeof text, "%.*g", precision, value);
+            if (strtod(text, NULL) == value) break;
+        }
+        if (strspn(text, "-0123456789") == (size_t)n) memcpy(text + n, ".0", 3);
+        snprintf(line, sizeof line, "{" REQUIRED_ONLY ",\"score\":%.17g}", value);
+        snprintf(want, sizeof want, "\"score\":%s,", text);
+        const char *out = decide(f, line);
+        if (strstr(out, want) == NULL) fail_msg("%.17g: want %s in %s", value, want, out);
+    }
+}
+
 /* Numbers are read and written with '.', even when the embedder's locale uses ','. */
 static void test_numbers_ignore_the_locale(void **state) {
     fixture *f = *state;
@@ -733,6 +767,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_every_type_and_exact_decision, setup, teardown),
         cmocka_unit_test_setup_teardown(test_numbers_written_shortest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_numbers_and_dates_written_exactly, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_numbers_written_as_snprintf_writes_them, setup, teardown),
         cmocka_unit_test(test_names_alike_at_both_ends),
         cmocka_unit_test(test_no_outputs),
         cmocka_unit_test_setup_teardown(test_decision_text_checked_when_bound_natively, setup, teardown),
