@@ -426,6 +426,8 @@ http_server *http_server_start(const char *host, unsigned port, const service_li
     return s;
 }
 
+void http_server_policy_changed(http_server *s) { worker_pool_drop_stale(s->workers); }
+
 unsigned http_server_port(const http_server *s) { return s->port; }
 metrics *http_server_metrics(http_server *s) { return s->counters; }
 

@@ -32,6 +32,8 @@ unsigned http_server_port(const http_server *s);
 metrics *http_server_metrics(http_server *s);
 /* Close the connections past their request time limit; the caller calls it a few times a second. */
 void http_server_cut_slow(http_server *s);
+/* After a reload: let the idle deciding states go of the replaced program. */
+void http_server_policy_changed(http_server *s);
 /* Stop accepting, finish the requests in flight, free. */
 void http_server_stop(http_server *s);
 

@@ -189,7 +189,8 @@ static int same_stamp(const file_stamp *a, const file_stamp *b) {
            a->mtime.tv_nsec == b->mtime.tv_nsec;
 }
 
-static void reload(policy_holder *policies, metrics *counters, const char *why) {
+static void reload(policy_holder *policies, http_server *server, const char *why) {
+    metrics *counters = http_server_metrics(server);
     char err[512];
     int changed = policy_holder_reload(policies, err, sizeof err);
     served_policy *p = policy_holder_acquire(policies);
@@ -202,6 +203,7 @@ static void reload(policy_holder *policies, metrics *counters, const char *why) 
                 pol_program_name(p->program), pol_program_policy_version(p->program), p->digest, p->generation);
     policy_holder_release(policies, p);
     if (changed != 0) metrics_reload(counters, changed > 0);
+    if (changed > 0) http_server_policy_changed(server);
 }
 
 int main(int argc, char **argv) {
@@ -257,7 +259,7 @@ int main(int argc, char **argv) {
         int sig = sigtimedwait(&handled, NULL, &quarter);
         if (sig == SIGTERM || sig == SIGINT) break;
         if (sig == SIGHUP) {
-            reload(policies, http_server_metrics(server), "SIGHUP");
+            reload(policies, server, "SIGHUP");
             if (log != NULL && decision_log_reopen(log, err, sizeof err) != 0)
                 fprintf(stderr, "polserve: SIGHUP: the decision log stays on the old file: %s\n", err);
             if (opt.watch) have_stamp = stamp_of(opt.policy_path, &stamp) == 0;
@@ -269,7 +271,7 @@ int main(int argc, char **argv) {
             if (stamp_of(opt.policy_path, &now) == 0 && (!have_stamp || !same_stamp(&now, &stamp))) {
                 stamp = now;
                 have_stamp = 1;
-                reload(policies, http_server_metrics(server), "--watch");
+                reload(policies, server, "--watch");
             }
         }
     }

@@ -107,3 +107,26 @@ void worker_give_back(worker_pool *pool, worker *w) {
     pool->free_list = w;
     pthread_mutex_unlock(&pool->lock);
 }
+
+void worker_pool_drop_stale(worker_pool *pool) {
+    served_policy *current = policy_holder_acquire(pool->holder);
+    worker *stale = NULL;
+    pthread_mutex_lock(&pool->lock);
+    for (worker **at = &pool->free_list; *at != NULL;) {
+        worker *w = *at;
+        if (w->policy != NULL && w->policy != current) {
+            *at = w->next;
+            w->next = stale;
+            stale = w;
+        } else {
+            at = &w->next;
+        }
+    }
+    pthread_mutex_unlock(&pool->lock);
+    policy_holder_release(pool->holder, current);
+    while (stale != NULL) { /* freed outside the lock: the last reference may free a whole program */
+        worker *w = stale;
+        stale = w->next;
+        worker_free(pool, w);
+    }
+}

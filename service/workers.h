@@ -29,5 +29,8 @@ void worker_pool_free(worker_pool *pool); /* after every worker was given back *
 /* A worker for policy (the caller holds a reference to it), buffers emptied; NULL when out of memory. */
 worker *worker_take(worker_pool *pool, served_policy *policy);
 void worker_give_back(worker_pool *pool, worker *w);
+/* Free the idle workers built for a program other than the current one (after a reload), so that they do not
+ * keep the replaced program alive. */
+void worker_pool_drop_stale(worker_pool *pool);
 
 #endif

@@ -358,6 +358,14 @@ static void test_reload_accepts_refuses_and_keeps_the_old_alive(void **state) {
     w = worker_take(pool, now);
     assert_ptr_equal(w->policy, now);
     worker_give_back(pool, w);
+    assert_int_equal(now->refs, 3); /* the holder's, ours, the idle worker's */
+    /* the next reload: the idle worker lets go of the replaced program */
+    snprintf(source, sizeof source, small_policy, 3);
+    compile_to(source, path);
+    assert_int_equal(policy_holder_reload(h, err, sizeof err), 1);
+    assert_int_equal(now->refs, 2); /* ours and the idle worker's */
+    worker_pool_drop_stale(pool);
+    assert_int_equal(now->refs, 1);
     policy_holder_release(h, first); /* the last reference: the first program is freed (ASan checks) */
     policy_holder_release(h, now);
     /* a file gone is refused too */
