@@ -24,12 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import service_harness as sh  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-failures = []
-
-
-def check(what, ok, detail=""):
-    if not ok:
-        failures.append("%s%s" % (what, (": " + detail) if detail else ""))
+check = sh.Checks("service")
 
 
 def code_for(polvm_line):
@@ -80,7 +75,6 @@ def main():
     polserve, polvm, polc = (os.path.join(build, "bin", n) for n in ("polserve", "polvm", "polc"))
     pbc = os.path.join(build, "suzhou-2024.pbc")
     tmp = tempfile.mkdtemp(prefix="pol-service-")
-    started = time.monotonic()
     try:
         records = os.path.join(tmp, "records.jsonl")
         subprocess.run([sys.executable, os.path.join(ROOT, "tests/reference/generate.py"), "--seed", "12",
@@ -286,10 +280,7 @@ def main():
         check("--watch: stopped cleanly", watcher.stop() == 0)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    for f in failures:
-        print("FAIL", f)
-    print("service: %d failures, %.1f s" % (len(failures), time.monotonic() - started))
-    return 1 if failures else 0
+    return check.report()
 
 
 if __name__ == "__main__":

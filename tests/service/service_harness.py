@@ -89,3 +89,21 @@ def polvm_lines(polvm, pbc, data):
 def json_lines(path):
     with open(path, "rb") as f:
         return [json.loads(line) for line in f if line.strip()]
+
+
+class Checks:
+    """what a test found wrong: check(what, ok, detail) records a failure; report() prints them and the time"""
+
+    def __init__(self, name):
+        self.name, self.failures, self.started = name, [], time.monotonic()
+
+    def __call__(self, what, ok, detail=""):
+        if not ok:
+            self.failures.append("%s%s" % (what, (": " + detail) if detail else ""))
+
+    def report(self):
+        """the exit status"""
+        for f in self.failures:
+            print("FAIL", f)
+        print("%s: %d failures, %.1f s" % (self.name, len(self.failures), time.monotonic() - self.started))
+        return 1 if self.failures else 0

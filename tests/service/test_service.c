@@ -61,11 +61,36 @@ static policy_holder *open_policy(void) {
     return h;
 }
 
+/* the 2024 policy served, its worker pool, and a request's reference to the program */
+typedef struct served {
+    policy_holder *h;
+    worker_pool *pool;
+    served_policy *p;
+} served;
+
+static int serve_policy(void **state) {
+    served *f = calloc(1, sizeof *f);
+    if (f == NULL) return -1;
+    f->h = open_policy();
+    f->pool = worker_pool_new(f->h);
+    f->p = policy_holder_acquire(f->h);
+    *state = f;
+    return 0;
+}
+
+static int stop_serving(void **state) {
+    served *f = *state;
+    policy_holder_release(f->h, f->p);
+    worker_pool_free(f->pool);
+    policy_holder_close(f->h);
+    free(f);
+    return 0;
+}
+
 static void test_decide_answers_are_polvm_s(void **state) {
-    (void)state;
-    policy_holder *h = open_policy();
-    worker_pool *pool = worker_pool_new(h);
-    served_policy *p = policy_holder_acquire(h);
+    served *f = *state;
+    worker_pool *pool = f->pool;
+    served_policy *p = f->p;
     metrics *m = metrics_new();
     struct { const char *body; int status; } cases[] = {
         {record_ok, 200}, {record_missing, 422}, {record_not_json, 400}, {"", 400}, {"[1,2]", 400}};
@@ -90,16 +115,12 @@ static void test_decide_answers_are_polvm_s(void **state) {
     assert_non_null(strstr(a.body, "specialty"));
     worker_give_back(pool, w);
     metrics_free(m);
-    policy_holder_release(h, p);
-    worker_pool_free(pool);
-    policy_holder_close(h);
 }
 
 static void test_explain_wraps_the_same_decision(void **state) {
-    (void)state;
-    policy_holder *h = open_policy();
-    worker_pool *pool = worker_pool_new(h);
-    served_policy *p = policy_holder_acquire(h);
+    served *f = *state;
+    worker_pool *pool = f->pool;
+    served_policy *p = f->p;
     worker *w = worker_take(pool, p);
     decide_answer a;
     service_decide(w, record_ok, strlen(record_ok), 1, NULL, NULL, &a);
@@ -123,9 +144,6 @@ static void test_explain_wraps_the_same_decision(void **state) {
     yajl_tree_free(v);
     free(body);
     worker_give_back(pool, w);
-    policy_holder_release(h, p);
-    worker_pool_free(pool);
-    policy_holder_close(h);
 }
 
 /* a batch input: good, refused, not JSON, blank, a NUL inside, CRLF, and a last line without '\n' */
@@ -151,10 +169,9 @@ static char *read_fd(int fd, size_t size) {
 }
 
 static void test_batch_in_any_chunking_is_line_by_line(void **state) {
-    (void)state;
-    policy_holder *h = open_policy();
-    worker_pool *pool = worker_pool_new(h);
-    served_policy *p = policy_holder_acquire(h);
+    served *f = *state;
+    worker_pool *pool = f->pool;
+    served_policy *p = f->p;
     char input[4096];
     size_t len = make_batch(input, sizeof input);
     /* the reference: each line decided alone, as polvm frames them */
@@ -191,16 +208,12 @@ static void test_batch_in_any_chunking_is_line_by_line(void **state) {
         service_batch_free(b);
         worker_give_back(pool, w);
     }
-    policy_holder_release(h, p);
-    worker_pool_free(pool);
-    policy_holder_close(h);
 }
 
 static void test_overlong_line_is_an_error_line(void **state) {
-    (void)state;
-    policy_holder *h = open_policy();
-    worker_pool *pool = worker_pool_new(h);
-    served_policy *p = policy_holder_acquire(h);
+    served *f = *state;
+    worker_pool *pool = f->pool;
+    served_policy *p = f->p;
     worker *w = worker_take(pool, p);
     char err[200];
     service_batch *b = service_batch_new(w, scratch, 600, err, sizeof err);
@@ -225,9 +238,6 @@ static void test_overlong_line_is_an_error_line(void **state) {
     free(got);
     service_batch_free(b);
     worker_give_back(pool, w);
-    policy_holder_release(h, p);
-    worker_pool_free(pool);
-    policy_holder_close(h);
 }
 
 static size_t count_lines(const char *path) {
@@ -241,15 +251,14 @@ static size_t count_lines(const char *path) {
 }
 
 static void test_decision_log_holds_every_answer(void **state) {
-    (void)state;
     char path[300], err[200];
     snprintf(path, sizeof path, "%s/decisions.jsonl", scratch);
     unlink(path);
     decision_log *log = decision_log_open(path, 1, err, sizeof err);
     assert_non_null(log);
-    policy_holder *h = open_policy();
-    worker_pool *pool = worker_pool_new(h);
-    served_policy *p = policy_holder_acquire(h);
+    served *f = *state;
+    worker_pool *pool = f->pool;
+    served_policy *p = f->p;
     worker *w = worker_take(pool, p);
     decide_answer a;
     service_decide(w, record_ok, strlen(record_ok), 0, log, NULL, &a);
@@ -272,10 +281,10 @@ static void test_decision_log_holds_every_answer(void **state) {
     worker_give_back(pool, w);
     assert_int_equal(count_lines(path), 10);
     /* each line is JSON naming the policy, the record and the status */
-    FILE *f = fopen(path, "r");
+    FILE *logged = fopen(path, "r");
     char line[8192];
     int n = 0;
-    while (fgets(line, sizeof line, f) != NULL) {
+    while (fgets(line, sizeof line, logged) != NULL) {
         yajl_val v = yajl_tree_parse(line, err, sizeof err);
         if (v == NULL) fail_msg("log line %d is not JSON: %s", n + 1, line);
         const char *policy[] = {"policy", NULL}, *status[] = {"status", NULL}, *id[] = {"id", NULL},
@@ -293,10 +302,7 @@ static void test_decision_log_holds_every_answer(void **state) {
         yajl_tree_free(v);
         n++;
     }
-    fclose(f);
-    policy_holder_release(h, p);
-    worker_pool_free(pool);
-    policy_holder_close(h);
+    fclose(logged);
     decision_log_close(log);
 }
 
@@ -425,11 +431,11 @@ int main(int argc, char **argv) {
     snprintf(scratch, sizeof scratch, "%s/test_service-XXXXXX", tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
     if (mkdtemp(scratch) == NULL) return 2;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_decide_answers_are_polvm_s),
-        cmocka_unit_test(test_explain_wraps_the_same_decision),
-        cmocka_unit_test(test_batch_in_any_chunking_is_line_by_line),
-        cmocka_unit_test(test_overlong_line_is_an_error_line),
-        cmocka_unit_test(test_decision_log_holds_every_answer),
+        cmocka_unit_test_setup_teardown(test_decide_answers_are_polvm_s, serve_policy, stop_serving),
+        cmocka_unit_test_setup_teardown(test_explain_wraps_the_same_decision, serve_policy, stop_serving),
+        cmocka_unit_test_setup_teardown(test_batch_in_any_chunking_is_line_by_line, serve_policy, stop_serving),
+        cmocka_unit_test_setup_teardown(test_overlong_line_is_an_error_line, serve_policy, stop_serving),
+        cmocka_unit_test_setup_teardown(test_decision_log_holds_every_answer, serve_policy, stop_serving),
         cmocka_unit_test(test_reload_accepts_refuses_and_keeps_the_old_alive),
         cmocka_unit_test(test_metrics_text),
     };
