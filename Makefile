@@ -173,7 +173,7 @@ check-standalone:
 
 # the policy's own tests (policies/*.poltest, run by polc test)
 check-poltest: all
-	$(POLC) test policies/suzhou-2024.pol
+	@for p in policies/*.poltest; do $(POLC) test $${p%.poltest}.pol || exit 1; done
 
 check-unit: $(UNIT_BIN)
 	@failed=""; for t in $(UNIT_BIN); do echo "== $$t"; $$t || failed="$$failed $$t"; done; \
@@ -185,6 +185,8 @@ check-golden: all
 check-reference: all $(BUILD)/suzhou-2024.pbc
 	@$(PYTHON) tests/reference/notice.py
 	@$(PYTHON) tests/reference/compare.py --polvm $(POLVM) --pbc $(BUILD)/suzhou-2024.pbc --count 5000
+	@$(POLC) policies/nanjing-quality-2025.pol -o $(BUILD)/nanjing-quality-2025.pbc
+	@$(PYTHON) tests/reference/nanjing_quality_2025.py --polvm $(POLVM) --pbc $(BUILD)/nanjing-quality-2025.pbc
 
 # the JSON layer's simdjson reader against its yajl reader on 20,000 generated lines (bad ones too), mutated
 check: check-json-fast
