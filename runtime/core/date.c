@@ -73,7 +73,7 @@ static int digits(const char *s, int n, int *out)
     return 1;
 }
 
-int polT_parse(const char *s, size_t len, int64_t *minutes, int *has_time)
+int polT_parse_civil(const char *s, size_t len, int64_t *minutes, int *has_time, uint32_t *civil)
 {
     int y, m, d, hh = 0, mm = 0;
     if (len != 10 && len != 16)
@@ -89,33 +89,81 @@ int polT_parse(const char *s, size_t len, int64_t *minutes, int *has_time)
     }
     *minutes = polT_days_from_civil(y, m, d) * POLT_MINUTES_PER_DAY + hh * 60 + mm;
     *has_time = len == 16;
+    *civil = polT_civil_pack(y, m, d);
     return 1;
+}
+
+int polT_parse(const char *s, size_t len, int64_t *minutes, int *has_time)
+{
+    uint32_t civil;
+    return polT_parse_civil(s, len, minutes, has_time, &civil);
+}
+
+int polT_civil_of(int64_t minutes, uint32_t *civil)
+{
+    int y, m, d;
+    polT_civil_from_days(floor_div(minutes, POLT_MINUTES_PER_DAY), &y, &m, &d);
+    if (y < 1 || y > 9999)
+        return 0;
+    *civil = polT_civil_pack(y, m, d);
+    return 1;
+}
+
+/* fixed-width fields, written digit by digit so no format truncation can occur; minute -1: no time */
+static int format_fields(int y, int m, int d, int minute, char *buf)
+{
+    if (y < 0)
+        y = 0;
+    if (y > 9999)
+        y = 9999;
+    for (int w = 3; w >= 0; w--, y /= 10)
+        buf[w] = (char)('0' + y % 10);
+    buf[4] = '-';
+    buf[5] = (char)('0' + m / 10);
+    buf[6] = (char)('0' + m % 10);
+    buf[7] = '-';
+    buf[8] = (char)('0' + d / 10);
+    buf[9] = (char)('0' + d % 10);
+    if (minute < 0) {
+        buf[10] = '\0';
+        return 10;
+    }
+    int hh = minute / 60, mm = minute % 60;
+    buf[10] = 'T';
+    buf[11] = (char)('0' + hh / 10);
+    buf[12] = (char)('0' + hh % 10);
+    buf[13] = ':';
+    buf[14] = (char)('0' + mm / 10);
+    buf[15] = (char)('0' + mm % 10);
+    buf[16] = '\0';
+    return 16;
 }
 
 int polT_format(int64_t minutes, int has_time, char *buf)
 {
     int y, m, d;
     int64_t days = floor_div(minutes, POLT_MINUTES_PER_DAY);
-    int64_t minute = minutes - days * POLT_MINUTES_PER_DAY;
+    int minute = (int)(minutes - days * POLT_MINUTES_PER_DAY);
     polT_civil_from_days(days, &y, &m, &d);
-    if (y < 0)
-        y = 0;
-    if (y > 9999)
-        y = 9999;
-    /* fixed-width fields, written digit by digit so no format truncation can occur */
-    int vals[5] = {y, m, d, (int)(minute / 60), (int)(minute % 60)};
-    int widths[5] = {4, 2, 2, 2, 2};
-    const char seps[5] = {'-', '-', 'T', ':', '\0'};
-    int n = has_time ? 5 : 3, pos = 0;
-    for (int i = 0; i < n; i++) {
-        for (int w = widths[i] - 1, v = vals[i]; w >= 0; w--, v /= 10)
-            buf[pos + w] = (char)('0' + v % 10);
-        pos += widths[i];
-        if (i + 1 < n)
-            buf[pos++] = seps[i];
-    }
-    buf[pos] = '\0';
-    return pos;
+    return format_fields(y, m, d, has_time ? minute : -1, buf);
+}
+
+int polT_format_civil(uint32_t civil, int minute, char *buf)
+{
+    return format_fields(polT_civil_year(civil), polT_civil_month(civil), polT_civil_day(civil), minute, buf);
+}
+
+/* y-m-d moved by whole years, clamped to 1..9999; 29 February becomes 28 February where there is none */
+static void move_years(int *y, int m, int *d, int64_t years)
+{
+    int64_t ny = (int64_t)*y + years;
+    if (ny < 1)
+        ny = 1;
+    if (ny > 9999)
+        ny = 9999;
+    if (m == 2 && *d == 29 && !is_leap((int)ny))
+        *d = 28;
+    *y = (int)ny;
 }
 
 int64_t polT_add_years(int64_t minutes, int64_t years)
@@ -124,14 +172,28 @@ int64_t polT_add_years(int64_t minutes, int64_t years)
     int64_t days = floor_div(minutes, POLT_MINUTES_PER_DAY);
     int64_t minute = minutes - days * POLT_MINUTES_PER_DAY;
     polT_civil_from_days(days, &y, &m, &d);
-    int64_t ny = (int64_t)y + years;
-    if (ny < 1)
-        ny = 1;
-    if (ny > 9999)
-        ny = 9999;
-    if (m == 2 && d == 29 && !is_leap((int)ny))
-        d = 28;
-    return polT_days_from_civil((int)ny, m, d) * POLT_MINUTES_PER_DAY + minute;
+    move_years(&y, m, &d, years);
+    return polT_days_from_civil(y, m, d) * POLT_MINUTES_PER_DAY + minute;
+}
+
+int64_t polT_add_years_civil(int64_t minutes, uint32_t *civil, int64_t years)
+{
+    int y = polT_civil_year(*civil), m = polT_civil_month(*civil), d = polT_civil_day(*civil);
+    int64_t minute = minutes - floor_div(minutes, POLT_MINUTES_PER_DAY) * POLT_MINUTES_PER_DAY;
+    move_years(&y, m, &d, years);
+    *civil = polT_civil_pack(y, m, d);
+    return polT_days_from_civil(y, m, d) * POLT_MINUTES_PER_DAY + minute;
+}
+
+/* whole years from ay-am-ad to by-bm-bd: an anniversary not yet reached in b's year does not count */
+static int64_t years_from_to(int ay, int am, int ad, int by, int bm, int bd)
+{
+    int64_t years = (int64_t)by - ay;
+    if (years > 0 && (bm < am || (bm == am && bd < ad)))
+        years--;
+    else if (years < 0 && (bm > am || (bm == am && bd > ad)))
+        years++;
+    return years;
 }
 
 int64_t polT_years_between(int64_t a, int64_t b)
@@ -139,13 +201,13 @@ int64_t polT_years_between(int64_t a, int64_t b)
     int ay, am, ad, by, bm, bd;
     polT_civil_from_days(floor_div(a, POLT_MINUTES_PER_DAY), &ay, &am, &ad);
     polT_civil_from_days(floor_div(b, POLT_MINUTES_PER_DAY), &by, &bm, &bd);
-    int64_t years = (int64_t)by - ay;
-    /* an anniversary not yet reached in b's year does not count */
-    if (years > 0 && (bm < am || (bm == am && bd < ad)))
-        years--;
-    else if (years < 0 && (bm > am || (bm == am && bd > ad)))
-        years++;
-    return years;
+    return years_from_to(ay, am, ad, by, bm, bd);
+}
+
+int64_t polT_years_between_civil(uint32_t a, uint32_t b)
+{
+    return years_from_to(polT_civil_year(a), polT_civil_month(a), polT_civil_day(a), polT_civil_year(b),
+                         polT_civil_month(b), polT_civil_day(b));
 }
 
 int polT_year(int64_t minutes)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "opcodes.h"
+#include "quicken.h"
 
 /* Paragraphs are wrapped like the hand-written docs beside this one. */
 enum { WRAP_COLUMNS = 110 };
@@ -135,6 +136,30 @@ static void put_opcodes(FILE *out)
     }
 }
 
+/* The loader's superinstructions (runtime/vm/quicken.h): not in files, listed so that a reader of a profile or
+ * of the interpreter knows them. */
+static void put_superinstructions(FILE *out)
+{
+    fprintf(out,
+            "\n## Superinstructions (made by the loader, never in a file)\n\n"
+            "When libpol loads a verified program it copies the code and replaces the first instruction of each\n"
+            "sequence below by a superinstruction that runs the whole sequence in one dispatch "
+            "(`runtime/vm/quicken.h`).\n"
+            "The other instructions stay in place, so addresses, jumps and the source map are unchanged and a\n"
+            "jump into a sequence runs the plain instructions from there. Files, the verifier, `polc --dis`,\n"
+            "traces (`polvm --explain`) and `poldiff` see only the %d opcodes above; a traced evaluation runs the\n"
+            "plain code, and `make check` compares the two on every policy.\n\n"
+            "| # | superinstruction | replaces | meaning |\n"
+            "|---:|---|---|---|\n",
+            (int)POL_OP__COUNT);
+    for (int op = POL_OP__COUNT; op < POLX_QUICK__END; op++) {
+        const polX_quick_info *info = &polX_quick_info_of[op - POL_OP__COUNT];
+        fprintf(out, "| %d | `%s` | `%s` | ", op, info->name, info->sequence);
+        put_text(out, info->meaning, strlen(info->meaning));
+        fputs(" |\n", out);
+    }
+}
+
 void polD_opcode_reference(FILE *out)
 {
     fputs("# The pol instruction set\n\n"
@@ -144,4 +169,5 @@ void polD_opcode_reference(FILE *out)
     put_layout(out);
     put_operand_kinds(out);
     put_opcodes(out);
+    put_superinstructions(out);
 }

@@ -225,7 +225,8 @@ pol_status pol_set_date(pol_context *ctx, int slot, int year, int month, int day
         return st;
     if (f->type.kind != POL_T_DATE || !polT_valid_day(year, month, day))
         return type_error(ctx, slot, f);
-    *where = polX_date(polT_days_from_civil(year, month, day) * POLT_MINUTES_PER_DAY, 0);
+    *where = polX_date_civil(polT_days_from_civil(year, month, day) * POLT_MINUTES_PER_DAY, 0,
+                             polT_civil_pack(year, month, day));
     return POL_OK;
 }
 
@@ -234,10 +235,11 @@ static pol_status bind_date_text(pol_context *ctx, int slot, polX_value *where, 
 {
     int64_t minutes;
     int has_time;
+    uint32_t civil;
     /* a record's dates are calendar days (the contract's YYYY-MM-DD); times of day exist only in policies */
-    if (!text || !polT_parse(text, len, &minutes, &has_time) || has_time)
+    if (!text || !polT_parse_civil(text, len, &minutes, &has_time, &civil) || has_time)
         return type_error(ctx, slot, f);
-    *where = polX_date(minutes, 0);
+    *where = polX_date_civil(minutes, 0, civil);
     return POL_OK;
 }
 

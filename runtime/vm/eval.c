@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "quicken.h"
 #include "vm.h"
 
 /* ---- integer arithmetic that reports overflow instead of wrapping ------------------------------------------- */
@@ -164,12 +165,28 @@ static int equal(const polX_value *a, const polX_value *b)
 }
 
 /* x cmp y for cmp 0..5 (== != < <= > >=, the order of the comparison opcodes): 1 or 0, with their rules (null
- * equals only null; an order with null is false), or -1 when the two cannot be ordered. Integers and values
- * of one enum, the common case, are compared here directly. */
+ * equals only null; an order with null is false), or -1 when the two cannot be ordered. The common kinds
+ * (integers, dates, bools, values of one enum; numbers) are compared here directly, the rest by compare. */
 static POLX_LOOP_INLINE int holds(int cmp, const polX_value *x, const polX_value *y)
 {
-    if (x->tag == y->tag && (x->tag == POL_T_INT || x->tag == POL_T_ENUM) && x->x.ref == y->x.ref) {
+    /* integers, dates (to the minute), bools, values of one enum: their order is that of u.i */
+    if (x->tag == y->tag && (x->tag == POL_T_INT || x->tag == POL_T_DATE || x->tag == POL_T_BOOL ||
+                             (x->tag == POL_T_ENUM && x->x.ref == y->x.ref))) {
         int64_t a = x->u.i, b = y->u.i;
+        switch (cmp) {
+        case 0: return a == b;
+        case 1: return a != b;
+        case 2: return a < b;
+        case 3: return a <= b;
+        case 4: return a > b;
+        default: return a >= b;
+        }
+    }
+    /* a number with a number or an integer: as doubles, where IEEE comparison gives NaN its rules (unordered,
+     * unequal), as compare does */
+    if ((x->tag == POL_T_NUMBER && (y->tag == POL_T_NUMBER || y->tag == POL_T_INT)) ||
+        (x->tag == POL_T_INT && y->tag == POL_T_NUMBER)) {
+        double a = as_double(x), b = as_double(y);
         switch (cmp) {
         case 0: return a == b;
         case 1: return a != b;
@@ -395,6 +412,7 @@ static POLX_LOOP_INLINE pol_status add_finding(pol_context *ctx, uint32_t pc, ui
 /* no bounds check on the opcode: the verifier proved every opcode < POL_OP__COUNT when the program loaded */
 #define VM_DISPATCH(op) goto *dispatch[(op)];
 #define VM_CASE(name) L_##name:
+#define VM_QCASE(name) LQ_##name:
 #define VM_BAD L_BAD:
 #define VM_BREAK                                                                                                       \
     do {                                                                                                               \
@@ -402,9 +420,11 @@ static POLX_LOOP_INLINE pol_status add_finding(pol_context *ctx, uint32_t pc, ui
         VM_DISPATCH(ins->op)                                                                                           \
     } while (0)
 #define POLX_LABEL(name, a, b, c, pops, pushes, meaning) &&L_##name,
+#define POLX_QLABEL(name, sequence, meaning) &&LQ_##name,
 #else
 #define VM_DISPATCH(op) switch (op)
 #define VM_CASE(name) case POL_OP_##name:
+#define VM_QCASE(name) case POLX_Q_##name:
 #define VM_BAD default:
 #define VM_BREAK break
 #endif

@@ -7,7 +7,11 @@ pol_status POLX_RUN_NAME(pol_context *ctx)
 {
     const pol_program *prog = ctx->prog;
     const polP_program *p = prog->p;
-    const polP_instr *code = p->code, *ins;
+#if POLX_TRACED
+    const polP_instr *code = p->code, *ins; /* the plain instructions, each of which the tracer sees */
+#else
+    const polP_instr *code = prog->code, *ins; /* with the loader's superinstructions (quicken.h) */
+#endif
     polX_value *sp = ctx->stack, *locals = ctx->locals, *outputs = ctx->outputs;
     polX_loop *loops = ctx->loops, *loop;
     /* Jumps go forward, so code outside loops runs at most once; what can repeat is a loop's body, and each
@@ -20,7 +24,8 @@ pol_status POLX_RUN_NAME(pol_context *ctx)
     polX_trace_start(ctx);
 #endif
 #ifdef POLX_COMPUTED_GOTO
-    static const void *const dispatch[POL_OP__COUNT + 1] = {POL_OPCODES(POLX_LABEL) &&L_BAD};
+    static const void *const dispatch[POLX_QUICK__END + 1] = {POL_OPCODES(POLX_LABEL) POLX_QUICK_OPCODES(POLX_QLABEL)
+                                                                  &&L_BAD};
 #endif
 
     for (;;) {
@@ -183,13 +188,20 @@ pol_status POLX_RUN_NAME(pol_context *ctx)
                 int64_t years = sp[0].u.i;
                 if (years > 10000 || years < -10000) /* beyond any calendar year: keeps the sum in range */
                     years = years > 0 ? 10000 : -10000;
-                sp[-1].u.i = polT_add_years(sp[-1].u.i, years);
+                if (sp[-1].flags & POLX_HAS_CIVIL) { /* the result carries its fields too */
+                    sp[-1].u.i = polT_add_years_civil(sp[-1].u.i, &sp[-1].x.civil, years);
+                } else {
+                    sp[-1].u.i = polT_add_years(sp[-1].u.i, years);
+                }
                 VM_BREAK;
             }
             VM_CASE(AT)
             {
                 if (sp[-1].tag == POL_T_DATE) {
-                    sp[-1] = polX_date(polX_day_of(sp[-1].u.i) * POLT_MINUTES_PER_DAY + ins->b, 1);
+                    polX_value day = sp[-1]; /* the same day, so the same fields when it has them */
+                    sp[-1] = polX_date(polX_day_of(day.u.i) * POLT_MINUTES_PER_DAY + ins->b, 1);
+                    sp[-1].flags |= day.flags & POLX_HAS_CIVIL;
+                    sp[-1].x = day.x;
                 } else if (sp[-1].tag != POL_T_NULL) {
                     FAIL("not a date");
                 }
@@ -198,7 +210,8 @@ pol_status POLX_RUN_NAME(pol_context *ctx)
             VM_CASE(YEAR)
             {
                 if (sp[-1].tag == POL_T_DATE)
-                    sp[-1] = polX_int(polT_year(sp[-1].u.i));
+                    sp[-1] = polX_int(sp[-1].flags & POLX_HAS_CIVIL ? polT_civil_year(sp[-1].x.civil)
+                                                                    : polT_year(sp[-1].u.i));
                 else if (sp[-1].tag != POL_T_NULL)
                     FAIL("not a date");
                 VM_BREAK;
@@ -209,7 +222,9 @@ pol_status POLX_RUN_NAME(pol_context *ctx)
                 if (sp[-1].tag == POL_T_NULL || sp[0].tag == POL_T_NULL)
                     sp[-1] = polX_null();
                 else if (sp[-1].tag == POL_T_DATE && sp[0].tag == POL_T_DATE)
-                    sp[-1] = polX_int(polT_years_between(sp[-1].u.i, sp[0].u.i));
+                    sp[-1] = polX_int(sp[-1].flags & sp[0].flags & POLX_HAS_CIVIL
+                                          ? polT_years_between_civil(sp[-1].x.civil, sp[0].x.civil)
+                                          : polT_years_between(sp[-1].u.i, sp[0].u.i));
                 else
                     FAIL("not dates");
                 VM_BREAK;
@@ -300,6 +315,7 @@ pol_status POLX_RUN_NAME(pol_context *ctx)
                 VM_BREAK;
             }
             VM_CASE(NEXT)
+            next_of_loop:
             {
                 loop = &loops[ins->a]; /* started by the ITER right before this NEXT, as the verifier proved */
                 if (++loop->pos >= loop->count) {
@@ -386,6 +402,82 @@ pol_status POLX_RUN_NAME(pol_context *ctx)
                 polX_trace_finish(ctx);
 #endif
                 return POL_OK;
+            }
+            /* ---- the loader's superinstructions (quicken.h): the first instruction of the sequence keeps its
+             * operands, the others are read from the instructions after it, and pc ends past the sequence or
+             * at the jump target. An error is reported at the address of the instruction that would have
+             * failed, as the plain code reports it. */
+            VM_QCASE(FIELD_TESTK)
+            {
+                const polP_instr *test = ins + 1;
+                pc++; /* at the TESTK's successor; FAIL reports the TESTK */
+                c = holds(test->a & 7, &ctx->fields[ins->b], &prog->consts[test->c]);
+                if (c < 0)
+                    FAIL("the values cannot be compared");
+                if (c == (test->a >> 3))
+                    pc = (uint32_t)test->b;
+                VM_BREAK;
+            }
+            VM_QCASE(ELEM_TESTK)
+            {
+                const polP_instr *test = ins + 1;
+                loop = &loops[ins->a];
+                pc++;
+                c = holds(test->a & 7, &loop->rows[(size_t)loop->pos * loop->nfields + (uint32_t)ins->b],
+                          &prog->consts[test->c]);
+                if (c < 0)
+                    FAIL("the values cannot be compared");
+                if (c == (test->a >> 3))
+                    pc = (uint32_t)test->b;
+                VM_BREAK;
+            }
+            VM_QCASE(FIELD_SWITCH)
+            {
+                const polP_table *t = &p->tables[ins[1].b];
+                const polX_value *f = &ctx->fields[ins->b];
+                pc++;
+                if (f->tag == POL_T_ENUM || f->tag == POL_T_INT)
+                    pc = f->u.i >= 0 && (uint64_t)f->u.i < t->nentries ? t->entries[f->u.i] : t->dflt;
+                else if (f->tag == POL_T_NULL)
+                    pc = t->dflt;
+                else
+                    FAIL("not an enum value or an integer");
+                VM_BREAK;
+            }
+            VM_QCASE(ROUTED_ATTR_OUTSET)
+            {
+                uint32_t attr = (uint32_t)ins[1].b, out = (uint32_t)ins[2].b;
+                v = ctx->routed; /* null or an entity: only ROUTE sets it */
+                pc++; /* past the ATTR, so that its error is reported at the ATTR */
+                if (v.tag != POL_T_NULL) {
+                    uint32_t e = (uint32_t)v.u.i;
+                    if (attr >= prog->attr_base[e + 1] - prog->attr_base[e])
+                        FAIL("the entity has no such attribute");
+                    v = prog->attrs[prog->attr_base[e] + attr];
+                }
+                pc++;
+                if (v.tag == POL_T_INT && p->outputs[out].type.kind == POL_T_NUMBER)
+                    v = polX_number((double)v.u.i);
+                outputs[out] = v;
+                VM_BREAK;
+            }
+            VM_QCASE(LOAD_OUTSET)
+            {
+                if (locals[ins->a].tag == POLX_T_SET)
+                    FAIL("the local holds a set, which only the set opcodes read");
+                v = locals[ins->a];
+                uint32_t out = (uint32_t)ins[1].b;
+                pc++;
+                if (v.tag == POL_T_INT && p->outputs[out].type.kind == POL_T_NUMBER)
+                    v = polX_number((double)v.u.i);
+                outputs[out] = v;
+                VM_BREAK;
+            }
+            VM_QCASE(LOOP_NEXT)
+            {
+                pc = (uint32_t)ins->b;
+                ins = &p->code[pc++]; /* the NEXT, as the plain code has it */
+                goto next_of_loop;
             }
             VM_BAD
             {

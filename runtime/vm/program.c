@@ -2,6 +2,7 @@
  * slots, name lookups), freeing, and the introspection functions of pol.h. */
 #include <string.h>
 
+#include "quicken.h"
 #include "vm.h"
 
 /* ---- checks of what the derived tables dereference ------------------------------------------------------ */
@@ -227,6 +228,17 @@ static int build_enums(pol_program *prog)
     return 1;
 }
 
+/* The code pol_evaluate runs: p's, with its frequent sequences fused (quicken.h). Made after build_slots,
+ * which says which fields are lists. */
+static int build_code(pol_program *prog)
+{
+    const polP_program *p = prog->p;
+    if (!polX_array_new(prog->alloc, prog->ud, &prog->code, p->ncode, sizeof(polP_instr)))
+        return 0;
+    prog->nfused = polX_quicken(p, prog->list_of_field, prog->code);
+    return 1;
+}
+
 /* Frees the derived tables (whatever was built) and the program struct, not p. */
 static void free_tables(pol_program *prog)
 {
@@ -252,6 +264,7 @@ static void free_tables(pol_program *prog)
     polX_array_free(a, ud, prog->enum_text, prog->enum_base ? prog->enum_base[p->nenums] : 0, sizeof(const char *));
     polX_array_free(a, ud, prog->enum_len, prog->enum_base ? prog->enum_base[p->nenums] : 0, sizeof(size_t));
     polX_array_free(a, ud, prog->enum_base, (size_t)p->nenums + 1, sizeof(uint32_t));
+    polX_array_free(a, ud, prog->code, p->ncode, sizeof(polP_instr));
     a(ud, prog, sizeof *prog, 0);
 }
 
@@ -277,7 +290,7 @@ pol_status polX_program_adopt(polP_program *p, const pol_config *config, polX_re
     prog->alloc = alloc;
     prog->ud = ud;
     prog->limits = polX_limits(config ? &config->limits : NULL);
-    if (!build_values(prog) || !build_checks(prog) || !build_slots(prog) || !build_enums(prog)) {
+    if (!build_values(prog) || !build_checks(prog) || !build_slots(prog) || !build_enums(prog) || !build_code(prog)) {
         free_tables(prog);
         polX_reason(err, errlen, "out of memory");
         return POL_ERR_NOMEM;

@@ -18,7 +18,7 @@ polX_value polX_from_const(const polP_program *p, const polP_const *c)
     case POL_T_NUMBER:
         return polX_number(c->u.d);
     case POL_T_DATE:
-        return polX_date(c->u.i, c->has_time);
+        return polX_date_with_civil(c->u.i, c->has_time); /* converted once, when the program loads */
     case POL_T_STRING:
         return polX_string(p->strings[c->ref].bytes, p->strings[c->ref].length);
     case POL_T_ENUM:
@@ -124,7 +124,13 @@ size_t polX_value_text(const polP_program *p, const polX_value *v, char scratch[
             n = snprintf(scratch, POLX_TEXT_SCRATCH, "%.15g", v->u.d);
         break;
     case POL_T_DATE:
-        n = polT_format(v->u.i, v->flags & POLX_HAS_TIME, scratch);
+        if (v->flags & POLX_HAS_CIVIL)
+            n = polT_format_civil(v->x.civil,
+                                  v->flags & POLX_HAS_TIME ? (int)(v->u.i - polX_day_of(v->u.i) * POLT_MINUTES_PER_DAY)
+                                                           : -1,
+                                  scratch);
+        else
+            n = polT_format(v->u.i, v->flags & POLX_HAS_TIME, scratch);
         break;
     case POL_T_BOOL:
         *text = v->u.i ? "true" : "false";
@@ -165,7 +171,13 @@ void polX_value_public(const polP_program *p, const polX_value *v, pol_value *ou
         break;
     case POL_T_DATE: {
         int64_t day = polX_day_of(v->u.i);
-        polT_civil_from_days(day, &out->year, &out->month, &out->day);
+        if (v->flags & POLX_HAS_CIVIL) {
+            out->year = polT_civil_year(v->x.civil);
+            out->month = polT_civil_month(v->x.civil);
+            out->day = polT_civil_day(v->x.civil);
+        } else {
+            polT_civil_from_days(day, &out->year, &out->month, &out->day);
+        }
         out->minute = (v->flags & POLX_HAS_TIME) ? (int)(v->u.i - day * POLT_MINUTES_PER_DAY) : -1;
         out->integer = v->u.i;
         break;

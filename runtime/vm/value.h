@@ -5,10 +5,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "date.h"
 #include "pol.h"
 #include "program.h"
 
-enum { POLX_HAS_TIME = 1 }; /* flags: a DATE that carries a minute of the day */
+/* flags of a DATE: it carries a minute of the day; it carries its day's civil fields in x.civil (the dates the
+ * VM binds, loads and computes with, in the years 1..9999: YEAR and YEARSBETWEEN then convert nothing) */
+enum { POLX_HAS_TIME = 1, POLX_HAS_CIVIL = 2 };
 
 /* A tag only the interpreter uses, for a local that SETNEW made a set of integers (never public: the
  * compiler never loads such a local, and the public conversions treat it as null). */
@@ -21,6 +24,7 @@ typedef struct polX_value {
     union {
         uint32_t ref; /* ENUM: enum index; ENTITY: entity type index; LIST: the top-level field */
         uint32_t len; /* STRING: bytes, not counting the NUL that always follows them; SET: words held */
+        uint32_t civil; /* DATE with POLX_HAS_CIVIL: polT_civil_pack of its day */
     } x;
     union {
         int64_t i;     /* BOOL 0/1, INT, DATE (minutes since 1970), ENUM value index, ENTITY index, LIST count */
@@ -69,6 +73,22 @@ static inline polX_value polX_date(int64_t minutes, int has_time)
     v.flags = has_time ? POLX_HAS_TIME : 0;
     v.u.i = minutes;
     return v;
+}
+
+/* A date with its day's fields (civil: polT_civil_pack of that day) */
+static inline polX_value polX_date_civil(int64_t minutes, int has_time, uint32_t civil)
+{
+    polX_value v = polX_date(minutes, has_time);
+    v.flags |= POLX_HAS_CIVIL;
+    v.x.civil = civil;
+    return v;
+}
+
+/* A date with its day's fields when its year is 1..9999 (else as polX_date) */
+static inline polX_value polX_date_with_civil(int64_t minutes, int has_time)
+{
+    uint32_t civil;
+    return polT_civil_of(minutes, &civil) ? polX_date_civil(minutes, has_time, civil) : polX_date(minutes, has_time);
 }
 
 static inline polX_value polX_string(const char *s, uint32_t len)

@@ -81,6 +81,8 @@ struct pol_program {
     uint32_t *list_slot_base; /* list number → slot of its element record's field 0 */
     polX_names names;         /* fields, outputs, element fields */
     polX_names enum_values;   /* scope: enum index */
+    polP_instr *code;         /* p->code with the loader's superinstructions (quicken.h): what pol_evaluate runs */
+    uint32_t nfused;          /* how many sequences of p->code were fused in code */
     const char **enum_text;   /* every enum's value names, from enum_base[enum] (for suggestions) */
     size_t *enum_len;
     uint32_t *enum_base; /* nenums + 1 */

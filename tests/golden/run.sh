@@ -123,6 +123,26 @@ else
     failed=$((failed + 1)); echo "FAIL polvm --threads 2 differs from one thread (exit $one_status vs $two_status)"
 fi
 
+# superinstructions: polvm evaluates the code the loader fused (runtime/vm/quicken.h), polvm --explain the plain
+# instructions it was fused from, one by one; their decision lines must be the same bytes, on the records above
+# for the 2024 policy and on each policy's examples
+quick_check() { # POLICY.pbc RECORDS NAME
+    "$polvm" "$1" "$2" >"$tmp/quick.out"
+    "$polvm" --explain "$1" "$2" | grep -v '^  ' >"$tmp/plain.out"
+    if [ -s "$tmp/quick.out" ] && cmp -s "$tmp/quick.out" "$tmp/plain.out"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1)); echo "FAIL $3: the fused code decides otherwise than the plain code"
+        diff "$tmp/plain.out" "$tmp/quick.out" | head -6
+    fi
+}
+quick_check "$tmp/a.pbc" "$tmp/threads.jsonl" "policies/suzhou-2024.pol on generated records"
+for records in examples/*/records.jsonl; do
+    name=$(basename "$(dirname "$records")")
+    [ -e "policies/$name.pol" ] || continue
+    "$polc" "policies/$name.pol" -o "$tmp/$name.pbc" && quick_check "$tmp/$name.pbc" "$records" "policies/$name.pol"
+done
+
 # auditing: the listing of the 2024 policy, and poldiff's diff and impact for examples/amendment (audit.sh)
 . tests/golden/audit.sh
 

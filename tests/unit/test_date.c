@@ -144,12 +144,67 @@ static void test_add_years(void **state)
     assert_int_equal(polT_add_years(M(days_of(10, 5, 1)), -100), M(days_of(1, 5, 1)));
 }
 
+/* The civil-field forms the VM uses for the dates it binds (polT_*_civil) give what the minute forms give, on
+ * every day of the years 1..9999 (a stride of days for the pairs, with times of day): the packing round-trips,
+ * the text, the years moved, and the years between. */
+static void test_civil_fields_agree_with_minutes(void **state)
+{
+    (void)state;
+    char a[24], b[24];
+    int64_t first = polT_days_from_civil(1, 1, 1), last = polT_days_from_civil(9999, 12, 31);
+    static const int64_t moves[] = {-10000, -9999, -5, -1, 0, 1, 4, 100, 9998, 10000};
+    for (int64_t n = first; n <= last; n++) {
+        int y, m, d;
+        polT_civil_from_days(n, &y, &m, &d);
+        uint32_t civil;
+        int64_t minutes = M(n) + (n % 7 == 0 ? 17 * 60 + 5 : 0);
+        if (!polT_civil_of(minutes, &civil))
+            fail_msg("day %lld has no fields", (long long)n);
+        if (polT_civil_year(civil) != y || polT_civil_month(civil) != m || polT_civil_day(civil) != d ||
+            civil != polT_civil_pack(y, m, d))
+            fail_msg("the fields of %04d-%02d-%02d do not round-trip", y, m, d);
+        int minute = n % 7 == 0 ? 17 * 60 + 5 : -1;
+        polT_format(minutes, minute >= 0, a);
+        polT_format_civil(civil, minute, b);
+        if (strcmp(a, b) != 0)
+            fail_msg("%s formatted from its fields is %s", a, b);
+        if (n % 97 != 0)
+            continue;
+        for (size_t k = 0; k < sizeof moves / sizeof moves[0]; k++) {
+            uint32_t moved = civil;
+            int64_t want = polT_add_years(minutes, moves[k]), got = polT_add_years_civil(minutes, &moved, moves[k]);
+            uint32_t want_civil;
+            assert_true(polT_civil_of(want, &want_civil));
+            if (got != want || moved != want_civil)
+                fail_msg("%s plus %lld years: %lld, not %lld", a, (long long)moves[k], (long long)got,
+                         (long long)want);
+        }
+        int64_t span = last - first + 1, other = first + ((n * 7919) % span + span) % span;
+        uint32_t other_civil;
+        assert_true(polT_civil_of(M(other), &other_civil));
+        if (polT_years_between_civil(civil, other_civil) != polT_years_between(minutes, M(other)) ||
+            polT_years_between_civil(other_civil, civil) != polT_years_between(M(other), minutes))
+            fail_msg("years between %s and day %lld differ", a, (long long)other);
+    }
+    /* outside 1..9999 a day has no fields, and the VM keeps the minutes alone */
+    uint32_t civil;
+    assert_false(polT_civil_of(M(first - 1), &civil));
+    assert_false(polT_civil_of(M(last + 1), &civil));
+    /* parsing gives the fields of the day it parses */
+    int64_t minutes;
+    int has_time;
+    assert_true(polT_parse_civil("2024-02-29", 10, &minutes, &has_time, &civil));
+    assert_int_equal(civil, polT_civil_pack(2024, 2, 29));
+    assert_int_equal(minutes, M(polT_days_from_civil(2024, 2, 29)));
+    assert_false(polT_parse_civil("2023-02-29", 10, &minutes, &has_time, &civil));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_day_round_trips), cmocka_unit_test(test_valid_days),
         cmocka_unit_test(test_parse_and_format),      cmocka_unit_test(test_years_between),
-        cmocka_unit_test(test_add_years),
+        cmocka_unit_test(test_add_years),             cmocka_unit_test(test_civil_fields_agree_with_minutes),
     };
     return cmocka_run_group_tests_name("date", tests, NULL, NULL);
 }

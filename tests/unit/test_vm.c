@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "quicken.h"
 #include "verify.h"
 #include "vm_builder.h"
 
@@ -1852,6 +1853,177 @@ static void test_testk_branches_as_compare_and_jump(void **state)
                 }
 }
 
+/* ---- the loader's superinstructions (quicken.h): the fused code decides as the plain code ------------------- */
+
+enum { Q_X, Q_S, Q_LVL, Q_BOOM, Q_L }; /* applicant fields */
+enum { Q_SUM, Q_IT }; /* locals: the count, the loop over l */
+
+typedef struct quick_program {
+    vb *b;
+    uint32_t fused[16], nfused; /* the addresses that must hold a superinstruction, in order */
+    uint8_t op[16];
+} quick_program;
+
+/* Every sequence the loader fuses, once each, and one jump into the middle of a FIELD; TESTK:
+ *   big = 1 when x > 5                                         FIELD; TESTK
+ *   switch lvl: 中级 → route 评委会 E (a = 7); else nothing        FIELD; SWITCH
+ *   attr = routed.a (null when unrouted)                       ROUTED; ATTR; OUTSET
+ *   n = count(e in l where e.y == 3)                           ELEM; TESTK, and LOOP back to its NEXT
+ *   n is output                                                LOAD; OUTSET
+ *   mid = 1 when 9 > 5, a TESTK reached by a jump past its FIELD
+ *   when boom: s < 3, a string against an int: an error at that TESTK */
+static quick_program quick_sequences(void)
+{
+    quick_program q = {0};
+    vb *b = q.b = vb_new("quick");
+    uint32_t lvl = pb_enum(b, "级别", "初级 中级");
+    uint32_t elem = pb_record(b, "e");
+    vb_field(b, 0, "x", POL_T_INT, 0, VB_NULLABLE, pb_null());
+    vb_field(b, 0, "s", POL_T_STRING, 0, VB_NULLABLE, pb_null());
+    vb_field(b, 0, "lvl", POL_T_ENUM, lvl, VB_NULLABLE, pb_null());
+    vb_field(b, 0, "boom", POL_T_BOOL, 0, 0, pb_bool(0));
+    vb_field(b, 0, "l", POL_T_LIST, elem, 0, pb_null());
+    vb_field(b, elem, "y", POL_T_INT, 0, VB_NULLABLE, pb_null());
+    uint32_t et = pb_entity_type(b, "评委会");
+    pb_attr(b, et, "a", pb_opt(pb_type(POL_T_INT, 0)));
+    uint32_t e = pb_entity(b, et, "E", 1);
+    pb_value(b, e, 0, pb_int(7));
+    uint32_t route = pb_rule(b, POLP_RULE_ROUTE, "一", 2, e, "route");
+    int_outputs(b, (const char *const[]){"big", "attr", "n", "mid"}, 4);
+#define Q_FUSED(addr, opcode) (q.fused[q.nfused] = (addr), q.op[q.nfused++] = (opcode))
+    uint32_t k5 = pb_const(b, pb_int(5)), k3 = pb_const(b, pb_int(3));
+    /* big */
+    Q_FUSED(pb_emit(b, POL_OP_FIELD, 0, Q_X), POLX_Q_FIELD_TESTK);
+    uint32_t no_big = pb_emit(b, POL_OP_TESTK, 4, 0); /* x > 5, jump when false */
+    b->p.code[no_big].c = (uint16_t)k5;
+    vb_push(b, pb_int(1));
+    pb_emit(b, POL_OP_OUTSET, 0, 0);
+    pb_patch(b, no_big, vb_here(b));
+    /* routing */
+    uint32_t table = vb_table(b, 2, 0);
+    Q_FUSED(pb_emit(b, POL_OP_FIELD, 0, Q_LVL), POLX_Q_FIELD_SWITCH);
+    pb_emit(b, POL_OP_SWITCH, 0, (int32_t)table);
+    pb_table_entry(b, table, 1, vb_here(b));
+    pb_emit(b, POL_OP_ROUTE, 0, (int32_t)route);
+    pb_table_entry(b, table, 0, vb_here(b));
+    pb_table_default(b, table, vb_here(b));
+    Q_FUSED(pb_emit(b, POL_OP_ROUTED, 0, 0), POLX_Q_ROUTED_ATTR_OUTSET);
+    pb_emit(b, POL_OP_ATTR, 0, 0);
+    pb_emit(b, POL_OP_OUTSET, 0, 1);
+    /* n */
+    vb_push(b, pb_int(0));
+    pb_emit(b, POL_OP_STORE, Q_SUM, 0);
+    pb_emit(b, POL_OP_ITERLIST, Q_IT, Q_L);
+    uint32_t next = pb_emit(b, POL_OP_NEXT, Q_IT, 0);
+    Q_FUSED(pb_emit(b, POL_OP_ELEM, Q_IT, 0), POLX_Q_ELEM_TESTK);
+    uint32_t skip = pb_emit(b, POL_OP_TESTK, 0, 0); /* e.y == 3, jump when false */
+    b->p.code[skip].c = (uint16_t)k3;
+    pb_emit(b, POL_OP_LOAD, Q_SUM, 0);
+    vb_push(b, pb_int(1));
+    pb_emit(b, POL_OP_ADD, 0, 0);
+    pb_emit(b, POL_OP_STORE, Q_SUM, 0);
+    uint32_t loop = pb_emit(b, POL_OP_LOOP, 0, (int32_t)next);
+    Q_FUSED(loop, POLX_Q_LOOP_NEXT);
+    pb_patch(b, skip, loop);
+    pb_patch(b, next, vb_here(b));
+    Q_FUSED(pb_emit(b, POL_OP_LOAD, Q_SUM, 0), POLX_Q_LOAD_OUTSET);
+    pb_emit(b, POL_OP_OUTSET, 0, 2);
+    /* mid: CONST 9, JUMP over the FIELD to the TESTK of a fused pair */
+    vb_push(b, pb_int(9));
+    uint32_t over = pb_emit(b, POL_OP_JUMP, 0, 0);
+    Q_FUSED(pb_emit(b, POL_OP_FIELD, 0, Q_X), POLX_Q_FIELD_TESTK);
+    pb_patch(b, over, vb_here(b));
+    uint32_t no_mid = pb_emit(b, POL_OP_TESTK, 4, 0);
+    b->p.code[no_mid].c = (uint16_t)k5;
+    vb_push(b, pb_int(1));
+    pb_emit(b, POL_OP_OUTSET, 0, 3);
+    pb_patch(b, no_mid, vb_here(b));
+    /* boom: FIELD boom; TESTK == true (fused too); then FIELD s; TESTK s < 3 fails for a string */
+    uint32_t kt = pb_const(b, pb_bool(1));
+    Q_FUSED(pb_emit(b, POL_OP_FIELD, 0, Q_BOOM), POLX_Q_FIELD_TESTK);
+    uint32_t no_boom = pb_emit(b, POL_OP_TESTK, 0, 0);
+    b->p.code[no_boom].c = (uint16_t)kt;
+    Q_FUSED(pb_emit(b, POL_OP_FIELD, 0, Q_S), POLX_Q_FIELD_TESTK);
+    uint32_t bad = pb_emit(b, POL_OP_TESTK, 2, 0);
+    b->p.code[bad].c = (uint16_t)k3;
+    pb_patch(b, bad, vb_here(b));
+    pb_patch(b, no_boom, vb_here(b));
+    pb_emit(b, POL_OP_HALT, 0, 0);
+#undef Q_FUSED
+    return q;
+}
+
+static void test_superinstructions_decide_as_plain(void **state)
+{
+    (void)state;
+    quick_program q = quick_sequences();
+    pol_program *prog = adopt_verified(q.b, NULL);
+    const polP_program *p = prog->p;
+    /* each sequence fused where expected, nothing else; the file's code untouched */
+    assert_int_equal(prog->nfused, q.nfused);
+    for (uint32_t i = 0, k = 0; i < p->ncode; i++) {
+        if (k < q.nfused && q.fused[k] == i) {
+            assert_int_equal(prog->code[i].op, q.op[k]);
+            assert_true(p->code[i].op < POL_OP__COUNT);
+            k++;
+        } else {
+            assert_int_equal(prog->code[i].op, p->code[i].op);
+        }
+        assert_int_equal(prog->code[i].a, p->code[i].a);
+        assert_int_equal(prog->code[i].b, p->code[i].b);
+        assert_int_equal(prog->code[i].c, p->code[i].c);
+    }
+    pol_context *ctx = vt_context(prog);
+    int y = vt_elem(prog, "l", "y");
+    static const char *const levels[] = {NULL, "初级", "中级"};
+    int runs = 0, errors = 0;
+    for (int x = -1; x <= 7; x += 2)          /* -1: null */
+        for (int lv = 0; lv < 3; lv++)
+            for (int len = 0; len <= 3; len++)
+                for (int boom = 0; boom <= 2; boom++) { /* 2: boom with s null, which compares false */
+                    pol_context_reset(ctx);
+                    if (x >= 0)
+                        assert_int_equal(pol_set_int(ctx, Q_X, x), POL_OK);
+                    if (levels[lv])
+                        assert_int_equal(pol_set_enum(ctx, Q_LVL, levels[lv], strlen(levels[lv])), POL_OK);
+                    if (boom) {
+                        assert_int_equal(pol_set_bool(ctx, Q_BOOM, 1), POL_OK);
+                        if (boom == 1)
+                            assert_int_equal(pol_set_string(ctx, Q_S, "abc", 3), POL_OK);
+                    }
+                    for (int i = 0; i < len; i++) {
+                        assert_int_equal(pol_list_append(ctx, Q_L, NULL), POL_OK);
+                        if (i != 1) /* the second element's y stays null */
+                            assert_int_equal(pol_set_int(ctx, y, i + 2), POL_OK); /* 2, -, 4... 3 at i = 1 only */
+                    }
+                    if (len >= 3)
+                        assert_int_equal(pol_set_int(ctx, y, 3), POL_OK); /* the last element: y = 3 */
+                    outs o = evaluate_both(ctx); /* the quickened code, then the plain code traced: alike */
+                    runs++;
+                    if (boom == 1) {
+                        expect_error(o, POL_ERR_RUNTIME, "the values cannot be compared", "boom");
+                        expect_error(o, POL_ERR_RUNTIME, "(TESTK)", "boom");
+                        errors++;
+                        continue;
+                    }
+                    expect_ok(o, "quick");
+                    if (x > 5)
+                        expect_int(o, 0, 1, "big");
+                    else
+                        assert_int_equal(o.v[0].type, POL_T_NULL);
+                    if (lv == 2)
+                        expect_int(o, 1, 7, "attr");
+                    else
+                        assert_int_equal(o.v[1].type, POL_T_NULL);
+                    expect_int(o, 2, len >= 3 ? 1 : 0, "n");
+                    expect_int(o, 3, 1, "mid");
+                }
+    assert_int_equal(runs, 5 * 3 * 4 * 3);
+    assert_int_equal(errors, 5 * 3 * 4);
+    pol_context_free(ctx);
+    pol_program_free(prog);
+}
+
 /* ---- LISTLEN: the length of a list field, as a counting loop over it finds ---- */
 
 enum { LL_N, LL_PAPERS, LL_CE }; /* applicant fields: a list field is not field 0, and there are two */
@@ -2475,6 +2647,7 @@ int main(void)
         cmocka_unit_test(test_set_opcodes),
         cmocka_unit_test(test_set_distinct_count_as_nested_loops),
         cmocka_unit_test(test_testk_branches_as_compare_and_jump),
+        cmocka_unit_test(test_superinstructions_decide_as_plain),
         cmocka_unit_test(test_listlen),
         cmocka_unit_test(test_outputs_start_null_each_evaluation),
         cmocka_unit_test(test_output_values),
