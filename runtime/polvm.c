@@ -195,16 +195,17 @@ static int decide_stream(worker *w, FILE *in, const char *in_name) {
     return status;
 }
 
-/* --threads N: the lines are read in batches; N workers, each with its own context and JSON reader, decide
- * whole batches; this thread reads the input, hands out batches and writes them back in input order. */
-#define BATCH_LINES 256u
+/* --threads N: the input is read in blocks of whole lines; N workers, each with its own context and JSON reader,
+ * decide whole blocks; this thread reads the input, hands out blocks and writes their output back in input
+ * order. It does no per-line work beyond counting the lines (a worker needs its block's first line number), so
+ * it takes little of a core the workers share with it. */
+#define BATCH_BYTES (128u * 1024u)
 
 enum { BATCH_FREE, BATCH_FILLED, BATCH_DONE };
 
 typedef struct batch {
-    char *bytes; /* the batch's lines, without their '\n' */
+    char *bytes; /* whole lines, each ended by '\n' but perhaps the input's last */
     size_t nbytes, bytes_capacity;
-    size_t start[BATCH_LINES], length[BATCH_LINES];
     size_t nlines, first_line; /* line number of the first line */
     pol_json_buffer out;
     int some_errors;
@@ -231,11 +232,13 @@ typedef struct pool_worker {
 static void decide_batch(worker *w, batch *b) {
     b->out.length = 0;
     b->some_errors = 0;
-    for (size_t i = 0; i < b->nlines && !b->out.failed; i++) {
-        if (pol_json_decide_line(w->reader, w->ctx, b->bytes + b->start[i], b->length[i], b->first_line + i,
-                                 &b->out) != POL_OK)
-            b->some_errors = 1;
-        if (b->out.failed) b->failed_line = b->first_line + i;
+    const char *at = b->bytes, *end = b->bytes + b->nbytes;
+    for (size_t line_no = b->first_line; at < end && !b->out.failed; line_no++) {
+        const char *newline = memchr(at, '\n', (size_t)(end - at));
+        size_t length = (size_t)((newline != NULL ? newline : end) - at);
+        if (pol_json_decide_line(w->reader, w->ctx, at, length, line_no, &b->out) != POL_OK) b->some_errors = 1;
+        if (b->out.failed) b->failed_line = line_no;
+        at += length + 1;
     }
 }
 
@@ -257,29 +260,62 @@ static void *pool_work(void *arg) {
     return NULL;
 }
 
-/* Read up to BATCH_LINES lines into b; 0 at the end of the input (or a read error), -1 out of memory. */
-static int fill_batch(batch *b, FILE *in, char **line, size_t *capacity, size_t *line_no) {
-    ssize_t n;
-    b->nlines = 0;
+/* The bytes read after a block's last newline: the start of the next block's first line. */
+typedef struct carry {
+    char *bytes;
+    size_t length, capacity;
+    size_t line_no; /* lines handed out so far */
+    int at_end;     /* the input has no more bytes (or could not be read: ferror says) */
+} carry;
+
+static int reserve(char **bytes, size_t *capacity, size_t need) {
+    if (need <= *capacity) return 1;
+    size_t want = *capacity ? *capacity : BATCH_BYTES;
+    while (want < need) want *= 2;
+    char *grown = realloc(*bytes, want);
+    if (grown == NULL) return 0;
+    *bytes = grown;
+    *capacity = want;
+    return 1;
+}
+
+/* Fill b with the carried bytes and whole lines read after them: at least BATCH_BYTES of input when there is
+ * that much, more when a line is longer; the last line of the input may have no newline. Returns 1 when b holds
+ * lines, 0 at the end of the input, -1 out of memory. */
+static int fill_batch(batch *b, FILE *in, carry *c) {
     b->nbytes = 0;
-    b->first_line = *line_no + 1;
-    while (b->nlines < BATCH_LINES && (n = getline(line, capacity, in)) >= 0) {
-        size_t len = (size_t)n;
-        if (len > 0 && (*line)[len - 1] == '\n') len--;
-        if (b->nbytes + len + 1 > b->bytes_capacity) {
-            size_t want = b->bytes_capacity ? b->bytes_capacity : 64u * 1024u;
-            while (want < b->nbytes + len + 1) want *= 2;
-            char *grown = realloc(b->bytes, want);
-            if (grown == NULL) return -1;
-            b->bytes = grown;
-            b->bytes_capacity = want;
+    b->first_line = c->line_no + 1;
+    if (!reserve(&b->bytes, &b->bytes_capacity, c->length + BATCH_BYTES)) return -1;
+    if (c->length > 0) memcpy(b->bytes, c->bytes, c->length);
+    b->nbytes = c->length;
+    c->length = 0;
+    const char *last_newline = NULL;
+    size_t newlines = 0; /* the carried bytes hold none */
+    while (!c->at_end) {
+        size_t scanned = b->nbytes;
+        if (b->bytes_capacity - b->nbytes < BATCH_BYTES / 2 &&
+            !reserve(&b->bytes, &b->bytes_capacity, b->nbytes + BATCH_BYTES))
+            return -1;
+        size_t got = fread(b->bytes + b->nbytes, 1, b->bytes_capacity - b->nbytes, in);
+        b->nbytes += got;
+        if (got == 0 || feof(in) || ferror(in)) c->at_end = 1;
+        for (const char *at = b->bytes + scanned, *end = b->bytes + b->nbytes;
+             (at = memchr(at, '\n', (size_t)(end - at))) != NULL; at++) {
+            last_newline = at;
+            newlines++;
         }
-        memcpy(b->bytes + b->nbytes, *line, len);
-        b->start[b->nlines] = b->nbytes;
-        b->length[b->nlines++] = len;
-        b->nbytes += len + 1;
-        ++*line_no;
+        if (last_newline != NULL) break; /* a line longer than what was read so far: read on */
     }
+    size_t whole = c->at_end ? b->nbytes : (size_t)(last_newline + 1 - b->bytes);
+    if (whole < b->nbytes) { /* the rest starts the next block */
+        if (!reserve(&c->bytes, &c->capacity, b->nbytes - whole)) return -1;
+        memcpy(c->bytes, b->bytes + whole, b->nbytes - whole);
+        c->length = b->nbytes - whole;
+        b->nbytes = whole;
+    }
+    /* at the end, bytes after the last newline are the input's last line */
+    b->nlines = newlines + (b->nbytes > (last_newline != NULL ? (size_t)(last_newline + 1 - b->bytes) : 0));
+    c->line_no += b->nlines;
     return b->nlines > 0;
 }
 
@@ -314,8 +350,7 @@ static int decide_stream_threads(const pol_program *program, int nthreads, FILE 
             workers[i].started = 1;
         }
     }
-    char *line = NULL;
-    size_t capacity = 0, line_no = 0;
+    carry rest = {NULL, 0, 0, 0, 0};
     int at_end = status != EXIT_DECIDED, stop = at_end; /* stop: write nothing more, only wait for the workers */
     pthread_mutex_lock(&p.lock);
     for (;;) {
@@ -342,7 +377,7 @@ static int decide_stream_threads(const pol_program *program, int nthreads, FILE 
         if (!at_end && p.next_fill - p.next_write < p.nbatches) {
             batch *b = &p.batches[p.next_fill % p.nbatches]; /* free: this thread alone touches it now */
             pthread_mutex_unlock(&p.lock);
-            int filled = fill_batch(b, in, &line, &capacity, &line_no);
+            int filled = fill_batch(b, in, &rest);
             pthread_mutex_lock(&p.lock);
             if (filled < 0) {
                 fputs("polvm: out of memory\n", stderr);
@@ -373,7 +408,7 @@ static int decide_stream_threads(const pol_program *program, int nthreads, FILE 
     if (status != EXIT_TROUBLE || !ferror(stdout)) {
         if (fflush(stdout) != 0) status = report_write_error();
     }
-    free(line);
+    free(rest.bytes);
     for (size_t i = 0; i < p.nbatches; i++) {
         pol_json_buffer_free(&p.batches[i].out);
         free(p.batches[i].bytes);

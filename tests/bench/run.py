@@ -193,8 +193,18 @@ def main():
     run([polvm, "--threads", str(a.threads), pbc, records], stdout=threads_out)
     same = filecmp.cmp(ref, threads_out, shallow=False)
     os.remove(threads_out)
-    _, wallt, cput, rsst = best_of(a.repeat, [polvm, "--threads", str(a.threads), pbc, records])
-    _, wall1b, _, _ = best_of(a.repeat, [polvm, "--threads", "1", pbc, records])
+    # threads are about wall time: the least wall time of each, the runs alternating so that a slower spell of
+    # this shared machine falls on both alike
+    wallt = wall1b = float("inf")
+    for _ in range(max(5, a.repeat)):
+        for many, threads in ((True, a.threads), (False, 1)):
+            status, wall, _, peak = run([polvm, "--threads", str(threads), pbc, records])
+            if status != 0:
+                sys.exit("bench: polvm --threads %d exited with %d" % (threads, status))
+            if not many:
+                wall1b = min(wall1b, wall)
+            elif wall < wallt:
+                wallt, rsst = wall, peak
     speedup = wall1b / wallt
     row("end to end, polvm --threads %d (output %s the 1-thread output)" % (a.threads, "identical to" if same else "DIFFERS FROM"),
         "%.0f records/s wall, %.2fx --threads 1 (%.0f/s wall), peak %.1f MiB" % (n / wallt, speedup, n / wall1b, rsst / 1024),

@@ -123,6 +123,32 @@ else
     failed=$((failed + 1)); echo "FAIL polvm --threads 2 differs from one thread (exit $one_status vs $two_status)"
 fi
 
+# --threads reads the input in blocks of whole lines (runtime/polvm.c): lines longer than a block, empty lines,
+# NUL bytes inside a line, a last line without its newline, standard input, and more workers than blocks
+python3 - "$tmp/threads.jsonl" "$tmp/edges.jsonl" <<'PY'
+import sys
+lines = open(sys.argv[1], "rb").read().split(b"\n")[:400]
+long = b'{"id":"' + b"x" * 300000 + b'"}'
+edges = [lines[0], b"", long, lines[1], b'{"id":"a\x00b"}', b"", b"", long + long] + lines[2:] + [lines[3]]
+open(sys.argv[2], "wb").write(b"\n".join(edges))  # no newline after the last line
+open(sys.argv[2] + ".last", "wb").write(lines[5])  # one record, no newline
+PY
+for edges in "$tmp/edges.jsonl" "$tmp/edges.jsonl.last"; do
+    "$polvm" "$tmp/a.pbc" "$edges" >"$tmp/one.out" 2>"$tmp/one.err"
+    one_status=$?
+    for threads in 2 7; do
+        "$polvm" --threads "$threads" "$tmp/a.pbc" <"$edges" >"$tmp/two.out" 2>"$tmp/two.err"
+        two_status=$?
+        if [ "$one_status" -eq "$two_status" ] && cmp -s "$tmp/one.out" "$tmp/two.out" &&
+            cmp -s "$tmp/one.err" "$tmp/two.err" && [ "$(wc -l <"$tmp/one.out")" -eq "$(($(wc -l <"$edges") + 1))" ]; then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1))
+            echo "FAIL polvm --threads $threads on $(basename "$edges") (long, empty, unterminated lines) differs from one thread"
+        fi
+    done
+done
+
 # superinstructions: polvm evaluates the code the loader fused (runtime/vm/quicken.h), polvm --explain the plain
 # instructions it was fused from, one by one; their decision lines must be the same bytes, on the records above
 # for the 2024 policy and on each policy's examples
