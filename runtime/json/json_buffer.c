@@ -17,7 +17,7 @@ void pol_json_buffer_free(pol_json_buffer *buffer) {
     buffer->failed = 0;
 }
 
-int polJ_buffer_reserve(pol_json_buffer *buffer, size_t extra) {
+int polJ_buffer_grow(pol_json_buffer *buffer, size_t extra) {
     if (buffer->failed) return 0;
     if (extra <= buffer->capacity - buffer->length && buffer->data != NULL) return 1;
     if (extra > SIZE_MAX / 2 - buffer->length) {

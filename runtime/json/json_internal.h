@@ -49,8 +49,13 @@ void polJ_arena_free(polJ_arena *arena);
 /* ---- growing bytes (json_buffer.c) ---- */
 void polJ_buffer_append(pol_json_buffer *buffer, const void *bytes, size_t len);
 void polJ_buffer_set(pol_json_buffer *buffer, const char *text, size_t len); /* replace the contents */
-/* Room for extra more bytes and the NUL after them: 1, or 0 with failed set. */
-int polJ_buffer_reserve(pol_json_buffer *buffer, size_t extra);
+/* Room for extra more bytes and the NUL after them: 1, or 0 with failed set. Inlined for the case of room
+ * already there (every text a decision writes asks); polJ_buffer_grow makes it. */
+int polJ_buffer_grow(pol_json_buffer *buffer, size_t extra);
+static inline int polJ_buffer_reserve(pol_json_buffer *buffer, size_t extra) {
+    if (!buffer->failed && buffer->data != NULL && extra <= buffer->capacity - buffer->length) return 1;
+    return polJ_buffer_grow(buffer, extra);
+}
 
 /* polJ_buffer_append without the NUL after the bytes, inlined: a decision is a few hundred small appends, so
  * the call, the growth check and the NUL each time cost more than the copy. The caller ends the text with

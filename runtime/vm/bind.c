@@ -95,12 +95,8 @@ static pol_status type_error(pol_context *ctx, int slot, const polP_field *f)
 static double const_number(const polP_const *c) { return c->kind == POL_T_INT ? (double)c->u.i : c->u.d; }
 
 /* A value outside the field's declared bounds: "applications_this_year: expected an integer >= 1, got 0" */
-static pol_status check_bounds(pol_context *ctx, int slot, const polP_field *f, double value)
+static pol_status bounds_error(pol_context *ctx, int slot, const polP_field *f, double value)
 {
-    int low = f->min.kind != POL_T_NULL && value < const_number(&f->min);
-    int high = f->max.kind != POL_T_NULL && value > const_number(&f->max);
-    if (!low && !high)
-        return POL_OK;
     polX_error_begin(ctx);
     add_field_name(ctx, slot, current_index(ctx, slot));
     polX_error_addf(ctx, ": expected %s", type_phrase(f->type.kind));
@@ -110,6 +106,14 @@ static pol_status check_bounds(pol_context *ctx, int slot, const polP_field *f, 
         polX_error_addf(ctx, "%s <= %.15g", f->min.kind != POL_T_NULL ? " and" : "", const_number(&f->max));
     polX_error_addf(ctx, ", got %.15g", value);
     return polX_error_end(ctx, POL_ERR_BIND, slot);
+}
+
+/* inline: every number of every record passes here, and almost all are in bounds */
+static inline pol_status check_bounds(pol_context *ctx, int slot, const polP_field *f, double value)
+{
+    int low = f->min.kind != POL_T_NULL && value < const_number(&f->min);
+    int high = f->max.kind != POL_T_NULL && value > const_number(&f->max);
+    return low || high ? bounds_error(ctx, slot, f, value) : POL_OK;
 }
 
 static pol_status limit_error(pol_context *ctx, int slot, const char *what, uint32_t limit)
@@ -122,7 +126,16 @@ static pol_status limit_error(pol_context *ctx, int slot, const char *what, uint
 
 /* ---- finding where a slot's value lives --------------------------------------------------------------------- */
 
-static pol_status locate(pol_context *ctx, int slot, polX_value **where, const polP_field **field)
+static pol_status no_element_error(pol_context *ctx, int slot, const polP_field *field)
+{
+    const pol_program *prog = ctx->prog;
+    const char *name = polX_str(prog->p, prog->p->records[0].fields[prog->list_field[prog->slots[slot].list]].name);
+    return polX_fail(ctx, POL_ERR_ARGUMENT, -1, "%s.%s: the list has no element yet (append one first)", name,
+                     polX_str(prog->p, field->name));
+}
+
+/* inline: every setter of every field starts here (the JSON layer calls one per value) */
+static inline pol_status locate(pol_context *ctx, int slot, polX_value **where, const polP_field **field)
 {
     if (!ctx)
         return POL_ERR_ARGUMENT;
@@ -136,11 +149,8 @@ static pol_status locate(pol_context *ctx, int slot, polX_value **where, const p
         return POL_OK;
     }
     polX_list *list = &ctx->lists[s->list];
-    if (list->count == 0) {
-        const char *name = polX_str(prog->p, prog->p->records[0].fields[prog->list_field[s->list]].name);
-        return polX_fail(ctx, POL_ERR_ARGUMENT, -1, "%s.%s: the list has no element yet (append one first)", name,
-                         polX_str(prog->p, (*field)->name));
-    }
+    if (list->count == 0)
+        return no_element_error(ctx, slot, *field);
     *where = &list->rows[(size_t)(list->count - 1) * list->nfields + s->field];
     return POL_OK;
 }
@@ -159,8 +169,8 @@ static pol_status charge(pol_context *ctx, int slot, size_t bytes)
 
 pol_status pol_set_null(pol_context *ctx, int slot)
 {
-    polX_value *where;
-    const polP_field *f;
+    polX_value *where = NULL;
+    const polP_field *f = NULL;
     pol_status st = locate(ctx, slot, &where, &f);
     if (st != POL_OK)
         return st;
@@ -175,8 +185,8 @@ pol_status pol_set_null(pol_context *ctx, int slot)
 
 pol_status pol_set_bool(pol_context *ctx, int slot, int value)
 {
-    polX_value *where;
-    const polP_field *f;
+    polX_value *where = NULL;
+    const polP_field *f = NULL;
     pol_status st = locate(ctx, slot, &where, &f);
     if (st != POL_OK)
         return st;
@@ -188,8 +198,8 @@ pol_status pol_set_bool(pol_context *ctx, int slot, int value)
 
 pol_status pol_set_int(pol_context *ctx, int slot, int64_t value)
 {
-    polX_value *where;
-    const polP_field *f;
+    polX_value *where = NULL;
+    const polP_field *f = NULL;
     pol_status st = locate(ctx, slot, &where, &f);
     if (st != POL_OK)
         return st;
@@ -203,8 +213,8 @@ pol_status pol_set_int(pol_context *ctx, int slot, int64_t value)
 
 pol_status pol_set_number(pol_context *ctx, int slot, double value)
 {
-    polX_value *where;
-    const polP_field *f;
+    polX_value *where = NULL;
+    const polP_field *f = NULL;
     pol_status st = locate(ctx, slot, &where, &f);
     if (st != POL_OK)
         return st;
@@ -218,8 +228,8 @@ pol_status pol_set_number(pol_context *ctx, int slot, double value)
 
 pol_status pol_set_date(pol_context *ctx, int slot, int year, int month, int day)
 {
-    polX_value *where;
-    const polP_field *f;
+    polX_value *where = NULL;
+    const polP_field *f = NULL;
     pol_status st = locate(ctx, slot, &where, &f);
     if (st != POL_OK)
         return st;
@@ -246,8 +256,8 @@ static pol_status bind_date_text(pol_context *ctx, int slot, polX_value *where, 
 /* YYYY-MM-DD, a real calendar day */
 pol_status pol_set_date_string(pol_context *ctx, int slot, const char *text, size_t len)
 {
-    polX_value *where;
-    const polP_field *f;
+    polX_value *where = NULL;
+    const polP_field *f = NULL;
     pol_status st = locate(ctx, slot, &where, &f);
     if (st != POL_OK)
         return st;
@@ -287,8 +297,8 @@ static pol_status bind_enum(pol_context *ctx, int slot, polX_value *where, const
 
 pol_status pol_set_enum(pol_context *ctx, int slot, const char *name, size_t len)
 {
-    polX_value *where;
-    const polP_field *f;
+    polX_value *where = NULL;
+    const polP_field *f = NULL;
     pol_status st = locate(ctx, slot, &where, &f);
     if (st != POL_OK)
         return st;
@@ -301,8 +311,8 @@ pol_status pol_set_enum(pol_context *ctx, int slot, const char *name, size_t len
  * layer holding only text (JSON) may call this for all three. */
 pol_status pol_set_string(pol_context *ctx, int slot, const char *text, size_t len)
 {
-    polX_value *where;
-    const polP_field *f;
+    polX_value *where = NULL;
+    const polP_field *f = NULL;
     pol_status st = locate(ctx, slot, &where, &f);
     if (st != POL_OK)
         return st;
