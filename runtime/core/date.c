@@ -109,6 +109,12 @@ int polT_civil_of(int64_t minutes, uint32_t *civil)
     return 1;
 }
 
+static void put_two_digits(char *at, int n)
+{
+    at[0] = (char)('0' + n / 10);
+    at[1] = (char)('0' + n % 10);
+}
+
 /* fixed-width fields, written digit by digit so no format truncation can occur; minute -1: no time */
 static int format_fields(int y, int m, int d, int minute, char *buf)
 {
@@ -119,22 +125,17 @@ static int format_fields(int y, int m, int d, int minute, char *buf)
     for (int w = 3; w >= 0; w--, y /= 10)
         buf[w] = (char)('0' + y % 10);
     buf[4] = '-';
-    buf[5] = (char)('0' + m / 10);
-    buf[6] = (char)('0' + m % 10);
+    put_two_digits(buf + 5, m);
     buf[7] = '-';
-    buf[8] = (char)('0' + d / 10);
-    buf[9] = (char)('0' + d % 10);
+    put_two_digits(buf + 8, d);
     if (minute < 0) {
         buf[10] = '\0';
         return 10;
     }
-    int hh = minute / 60, mm = minute % 60;
     buf[10] = 'T';
-    buf[11] = (char)('0' + hh / 10);
-    buf[12] = (char)('0' + hh % 10);
+    put_two_digits(buf + 11, minute / 60);
     buf[13] = ':';
-    buf[14] = (char)('0' + mm / 10);
-    buf[15] = (char)('0' + mm % 10);
+    put_two_digits(buf + 14, minute % 60);
     buf[16] = '\0';
     return 16;
 }

@@ -167,34 +167,31 @@ static int equal(const polX_value *a, const polX_value *b)
 /* x cmp y for cmp 0..5 (== != < <= > >=, the order of the comparison opcodes): 1 or 0, with their rules (null
  * equals only null; an order with null is false), or -1 when the two cannot be ordered. The common kinds
  * (integers, dates, bools, values of one enum; numbers) are compared here directly, the rest by compare. */
+/* return a cmp b, for cmp 0..5; a and b of one type, integers or doubles (whose IEEE comparison gives NaN its
+ * rules), so a macro */
+#define ORDER_HOLDS(cmp, a, b)                                                                                   \
+    switch (cmp) {                                                                                              \
+    case 0: return (a) == (b);                                                                                  \
+    case 1: return (a) != (b);                                                                                  \
+    case 2: return (a) < (b);                                                                                   \
+    case 3: return (a) <= (b);                                                                                  \
+    case 4: return (a) > (b);                                                                                   \
+    default: return (a) >= (b);                                                                                 \
+    }
+
 static POLX_LOOP_INLINE int holds(int cmp, const polX_value *x, const polX_value *y)
 {
     /* integers, dates (to the minute), bools, values of one enum: their order is that of u.i */
     if (x->tag == y->tag && (x->tag == POL_T_INT || x->tag == POL_T_DATE || x->tag == POL_T_BOOL ||
                              (x->tag == POL_T_ENUM && x->x.ref == y->x.ref))) {
         int64_t a = x->u.i, b = y->u.i;
-        switch (cmp) {
-        case 0: return a == b;
-        case 1: return a != b;
-        case 2: return a < b;
-        case 3: return a <= b;
-        case 4: return a > b;
-        default: return a >= b;
-        }
+        ORDER_HOLDS(cmp, a, b);
     }
-    /* a number with a number or an integer: as doubles, where IEEE comparison gives NaN its rules (unordered,
-     * unequal), as compare does */
+    /* a number with a number or an integer: as doubles (NaN unordered and unequal, as compare has it) */
     if ((x->tag == POL_T_NUMBER && (y->tag == POL_T_NUMBER || y->tag == POL_T_INT)) ||
         (x->tag == POL_T_INT && y->tag == POL_T_NUMBER)) {
         double a = as_double(x), b = as_double(y);
-        switch (cmp) {
-        case 0: return a == b;
-        case 1: return a != b;
-        case 2: return a < b;
-        case 3: return a <= b;
-        case 4: return a > b;
-        default: return a >= b;
-        }
+        ORDER_HOLDS(cmp, a, b);
     }
     if (cmp <= 1)
         return equal(x, y) == (cmp == 0);
@@ -453,6 +450,17 @@ static POLX_LOOP_INLINE pol_status add_finding(pol_context *ctx, uint32_t pc, ui
         pol_status st_ = (st);                                                                                         \
         if (st_ != POL_OK)                                                                                             \
             return st_;                                                                                                \
+    } while (0)
+
+/* TESTK's work, and that of the superinstructions that end with a TESTK: compare the value at x with the
+ * constant of the TESTK test and branch to its target when the result is the one it names */
+#define TEST_AND_BRANCH(test, x)                                                                                       \
+    do {                                                                                                               \
+        c = holds((test)->a & 7, (x), &prog->consts[(test)->c]);                                                       \
+        if (c < 0)                                                                                                     \
+            FAIL("the values cannot be compared");                                                                     \
+        if (c == ((test)->a >> 3))                                                                                     \
+            pc = (uint32_t)(test)->b;                                                                                  \
     } while (0)
 
 #define POLX_RUN_NAME polX_run

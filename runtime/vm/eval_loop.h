@@ -169,11 +169,7 @@ pol_status POLX_RUN_NAME(pol_context *ctx)
             VM_CASE(TESTK)
             {
                 sp--;
-                c = holds(ins->a & 7, sp, &prog->consts[ins->c]);
-                if (c < 0)
-                    FAIL("the values cannot be compared");
-                if (c == (ins->a >> 3))
-                    pc = (uint32_t)ins->b;
+                TEST_AND_BRANCH(ins, sp);
                 VM_BREAK;
             }
             VM_CASE(ADDYEARS)
@@ -409,26 +405,15 @@ pol_status POLX_RUN_NAME(pol_context *ctx)
              * failed, as the plain code reports it. */
             VM_QCASE(FIELD_TESTK)
             {
-                const polP_instr *test = ins + 1;
                 pc++; /* at the TESTK's successor; FAIL reports the TESTK */
-                c = holds(test->a & 7, &ctx->fields[ins->b], &prog->consts[test->c]);
-                if (c < 0)
-                    FAIL("the values cannot be compared");
-                if (c == (test->a >> 3))
-                    pc = (uint32_t)test->b;
+                TEST_AND_BRANCH(ins + 1, &ctx->fields[ins->b]);
                 VM_BREAK;
             }
             VM_QCASE(ELEM_TESTK)
             {
-                const polP_instr *test = ins + 1;
                 loop = &loops[ins->a];
                 pc++;
-                c = holds(test->a & 7, &loop->rows[(size_t)loop->pos * loop->nfields + (uint32_t)ins->b],
-                          &prog->consts[test->c]);
-                if (c < 0)
-                    FAIL("the values cannot be compared");
-                if (c == (test->a >> 3))
-                    pc = (uint32_t)test->b;
+                TEST_AND_BRANCH(ins + 1, &loop->rows[(size_t)loop->pos * loop->nfields + (uint32_t)ins->b]);
                 VM_BREAK;
             }
             VM_QCASE(FIELD_SWITCH)
