@@ -463,6 +463,16 @@ static POLX_LOOP_INLINE pol_status add_finding(pol_context *ctx, uint32_t pc, ui
             pc = (uint32_t)(test)->b;                                                                                  \
     } while (0)
 
+/* OUTSET's work, and that of the superinstructions that end with one: output out becomes val, an int where a
+ * number is declared becoming that number */
+#define SET_OUTPUT(out, val)                                                                                           \
+    do {                                                                                                               \
+        v = (val);                                                                                                     \
+        if (v.tag == POL_T_INT && p->outputs[out].type.kind == POL_T_NUMBER)                                           \
+            v = polX_number((double)v.u.i);                                                                            \
+        outputs[out] = v;                                                                                              \
+    } while (0)
+
 #define POLX_RUN_NAME polX_run
 #define POLX_TRACED 0
 #include "eval_loop.h"

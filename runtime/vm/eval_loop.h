@@ -87,10 +87,7 @@ pol_status POLX_RUN_NAME(pol_context *ctx)
             }
             VM_CASE(OUTSET)
             {
-                v = *--sp;
-                if (v.tag == POL_T_INT && p->outputs[ins->b].type.kind == POL_T_NUMBER)
-                    v = polX_number((double)v.u.i); /* an int where a number is declared */
-                outputs[ins->b] = v;
+                SET_OUTPUT(ins->b, *--sp);
                 VM_BREAK;
             }
             VM_CASE(ROUTED)
@@ -441,21 +438,16 @@ pol_status POLX_RUN_NAME(pol_context *ctx)
                     v = prog->attrs[prog->attr_base[e] + attr];
                 }
                 pc++;
-                if (v.tag == POL_T_INT && p->outputs[out].type.kind == POL_T_NUMBER)
-                    v = polX_number((double)v.u.i);
-                outputs[out] = v;
+                SET_OUTPUT(out, v);
                 VM_BREAK;
             }
             VM_QCASE(LOAD_OUTSET)
             {
                 if (locals[ins->a].tag == POLX_T_SET)
                     FAIL("the local holds a set, which only the set opcodes read");
-                v = locals[ins->a];
                 uint32_t out = (uint32_t)ins[1].b;
                 pc++;
-                if (v.tag == POL_T_INT && p->outputs[out].type.kind == POL_T_NUMBER)
-                    v = polX_number((double)v.u.i);
-                outputs[out] = v;
+                SET_OUTPUT(out, locals[ins->a]);
                 VM_BREAK;
             }
             VM_QCASE(LOOP_NEXT)
